@@ -1,0 +1,1 @@
+"""Content models, progress and saves. Never imports textual, nor torch at import time."""

@@ -1,0 +1,101 @@
+"""The verdict of one submission: the result object of ENGINE.md, version 1."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Status(str, Enum):
+    """Exactly one status per submission; `PRECEDENCE` says which wins when several apply."""
+
+    INTERNAL_ERROR = "internal_error"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OUTPUT_LIMIT = "output_limit"
+    RUNTIME_ERROR = "runtime_error"
+    NO_RESULT = "no_result"
+    SYNTAX_ERROR = "syntax_error"
+    CONSTRAINT_VIOLATION = "constraint_violation"
+    WRONG_ANSWER = "wrong_answer"
+    PASS = "pass"
+
+
+PRECEDENCE: tuple[Status, ...] = tuple(Status)
+
+# Words, colours and symbols shown to the player (the symbol keeps verdicts readable without colour).
+STATUS_LABEL: dict[Status, tuple[str, str, str]] = {
+    Status.PASS: ("Passed", "green", "✔"),
+    Status.WRONG_ANSWER: ("Wrong answer", "red", "✘"),
+    Status.CONSTRAINT_VIOLATION: ("Rule broken", "magenta", "⛔"),
+    Status.SYNTAX_ERROR: ("Syntax error", "yellow", "✎"),
+    Status.NO_RESULT: ("No result", "yellow", "∅"),
+    Status.RUNTIME_ERROR: ("Runtime error", "red", "⚡"),
+    Status.OUTPUT_LIMIT: ("Too much output", "yellow", "⇶"),
+    Status.MEMORY_LIMIT: ("Memory limit", "yellow", "▦"),
+    Status.TIME_LIMIT: ("Time limit", "yellow", "⌛"),
+    Status.INTERNAL_ERROR: ("Internal error (not your fault)", "bright_black", "⚙"),
+}
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The status that wins by precedence; `pass` only when there is nothing else."""
+    present = set(statuses)
+    for status in PRECEDENCE:
+        if status in present:
+            return status
+    return Status.PASS
+
+
+class TestResult(BaseModel):
+    """One case: what was run and how it went."""
+
+    name: str
+    status: Literal["pass", "fail", "error", "not_run"]
+    message: str = ""
+    seed: int | None = None
+    inputs: str = ""
+    expected: str = ""
+    actual: str = ""
+    output: str = ""
+    mismatch: str | None = None
+
+
+class ConstraintResult(BaseModel):
+    """One rule check; `line`/`col` are 1-based positions in the player's file."""
+
+    rule: str
+    status: Literal["pass", "fail"]
+    line: int | None = None
+    col: int | None = None
+    message: str = ""
+
+
+class Metrics(BaseModel):
+    lines: int | None = None
+    chars: int | None = None
+    time_ratio: float | None = None
+    peak_bytes: int | None = None
+    params: int | None = None
+
+
+class Result(BaseModel):
+    """What `verify --json` prints and what the TUI shows."""
+
+    version: Literal[1] = 1
+    puzzle: str
+    status: Status
+    message: str
+    device: str = "cpu"
+    duration_ms: int = 0
+    quick: bool = False
+    tests: list[TestResult] = Field(default_factory=list)
+    constraints: list[ConstraintResult] = Field(default_factory=list)
+    metrics: Metrics = Field(default_factory=Metrics)
+    traceback: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASS

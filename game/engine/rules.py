@@ -1,0 +1,326 @@
+"""Static rules: an AST walk over the player's module, run in the child before any of it executes.
+
+Pure Python, no torch. Every finding carries the 1-based line and column of the offending node.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+PROCESS_MODULES = frozenset({"subprocess", "multiprocessing", "pty", "concurrent"})
+PROCESS_ATTRS = frozenset(
+    {"fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "spawnl", "spawnle",
+     "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe", "execl", "execle",
+     "execlp", "execlpe", "execv", "execve", "execvp", "execvpe", "setsid"}
+)
+# Constraint puzzles: names and modules that could reach the tracer, the frames or the result pipe.
+ESCAPE_NAMES = frozenset(
+    {"eval", "exec", "compile", "getattr", "setattr", "delattr", "vars", "globals", "locals",
+     "dir", "__import__", "open", "input", "breakpoint", "memoryview", "type", "object",
+     "super", "classmethod", "staticmethod", "property"}
+)
+LOCKDOWN_IMPORTS = frozenset({"torch", "math", "typing", "__future__"})
+ESCAPE_ATTRS = frozenset({"_C", "overrides", "_python_dispatch", "os", "sys"})
+LOOP_CALLS = frozenset({"map", "filter", "reduce", "iter", "next", "range", "enumerate", "zip"})
+
+# Gauntlet: what a one-liner may touch besides its own parameters.
+ONE_LINE_BUILTINS = frozenset({"len", "min", "max", "abs", "int", "float", "bool"})
+ONE_LINE_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
+                   ast.MatMult, ast.BitAnd, ast.BitOr)
+ONE_LINE_UNARY = (ast.USub, ast.UAdd, ast.Invert)
+ONE_LINE_NODES = (ast.Return, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Slice,
+                  ast.Tuple, ast.Constant, ast.Name, ast.Attribute, ast.Call, ast.Load,
+                  ast.keyword, ast.cmpop, ast.operator, ast.unaryop, ast.expr_context)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule."""
+
+    rule: str
+    line: int | None
+    col: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "line": self.line, "col": self.col, "message": self.message}
+
+
+def _pos(node: ast.AST) -> tuple[int | None, int | None]:
+    line = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    return line, (col + 1 if col is not None else None)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`torch.nn.functional.gelu` for an Attribute chain rooted in a Name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class _Checker:
+    def __init__(self, tree: ast.Module, source: str, entry: str, rules: dict) -> None:
+        self.tree = tree
+        self.lines = source.splitlines()
+        self.entry = entry
+        self.rules = rules
+        self.findings: list[Finding] = []
+        self.banned = set(rules.get("banned") or [])
+        self.suggestions: dict[str, str] = rules.get("suggestions") or {}
+
+    def add(self, rule: str, node: ast.AST | None, message: str) -> None:
+        line, col = _pos(node) if node is not None else (None, None)
+        self.findings.append(Finding(rule, line, col, message))
+
+    def hint(self, name: str) -> str:
+        tip = self.suggestions.get(name)
+        return f": {tip}" if tip else ""
+
+    # -- always on ----------------------------------------------------------------------------
+    def processes(self) -> None:
+        if self.rules.get("processes", 0) > 0:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
+                    node.module or ""]
+                for name in names:
+                    if name.split(".")[0] in PROCESS_MODULES:
+                        self.add("processes", node,
+                                 f"`{name}` starts other processes, which this puzzle does not "
+                                 "allow")
+                if isinstance(node, ast.ImportFrom) and (node.module or "") in ("os", "posix"):
+                    for alias in node.names:
+                        if alias.name in PROCESS_ATTRS:
+                            self.add("processes", node,
+                                     f"`os.{alias.name}` starts other processes, which this "
+                                     "puzzle does not allow")
+            elif isinstance(node, ast.Attribute) and node.attr in PROCESS_ATTRS:
+                base = dotted(node.value)
+                if base in ("os", "posix"):
+                    self.add("processes", node,
+                             f"`{base}.{node.attr}` starts other processes, which this puzzle "
+                             "does not allow")
+
+    # -- constraint puzzles ---------------------------------------------------------------------
+    def lockdown(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] not in LOCKDOWN_IMPORTS:
+                        self.add("banned_import", node,
+                                 f"`import {alias.name}` is not allowed here; this puzzle needs "
+                                 "only torch and math")
+            elif isinstance(node, ast.ImportFrom):
+                root = (node.module or "").split(".")[0]
+                if node.level or root not in LOCKDOWN_IMPORTS:
+                    self.add("banned_import", node,
+                             f"`from {node.module or '.'} import ...` is not allowed here; this "
+                             "puzzle needs only torch and math")
+            elif isinstance(node, ast.Name) and (
+                node.id in ESCAPE_NAMES or node.id.startswith("__")
+            ):
+                self.add("escape_hatch", node,
+                         f"`{node.id}` is not allowed in a puzzle with rules: it could get round "
+                         "them")
+            elif isinstance(node, ast.Attribute) and (
+                node.attr in ESCAPE_ATTRS or node.attr.startswith("_")
+            ):
+                self.add("escape_hatch", node,
+                         f"`.{node.attr}` is not allowed in a puzzle with rules: private and "
+                         "internal attributes could get round them")
+
+    def banned_names(self) -> None:
+        if not self.banned:
+            return
+        for node in ast.walk(self.tree):
+            name = None
+            if isinstance(node, ast.Attribute) and node.attr in self.banned:
+                name = node.attr
+                shown = dotted(node) or f".{node.attr}"
+            elif isinstance(node, ast.Name) and node.id in self.banned:
+                name = shown = node.id
+            elif isinstance(node, ast.alias) and node.name.split(".")[-1] in self.banned:
+                name = node.name.split(".")[-1]
+                shown = node.name
+            if name is not None:
+                self.add("banned_call", node,
+                         f"`{shown}` is not allowed here{self.hint(name)}")
+
+    def no_loops(self) -> None:
+        kinds = {
+            ast.For: "a `for` loop", ast.AsyncFor: "a `for` loop", ast.While: "a `while` loop",
+            ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+            ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression",
+        }
+        for node in ast.walk(self.tree):
+            for kind, words in kinds.items():
+                if isinstance(node, kind):
+                    self.add("loop", node, f"{words} is not allowed here: let the tensor "
+                             "operations do the looping")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in LOOP_CALLS
+            ):
+                self.add("loop", node, f"`{node.func.id}(...)` is a loop in disguise and is not "
+                         "allowed here")
+        self.recursion()
+
+    def recursion(self) -> None:
+        """Any cycle in the call graph of the module's own functions is recursion."""
+        defs = {n.name: n for n in ast.walk(self.tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        calls: dict[str, set[str]] = {}
+        for name, fn in defs.items():
+            calls[name] = {c.func.id for c in ast.walk(fn) if isinstance(c, ast.Call)
+                           and isinstance(c.func, ast.Name) and c.func.id in defs}
+        for start in defs:
+            stack, seen = list(calls[start]), set()
+            while stack:
+                cur = stack.pop()
+                if cur == start:
+                    self.add("loop", defs[start], f"`{start}` calls itself (recursion is a loop "
+                             "in disguise and is not allowed here)")
+                    break
+                if cur not in seen:
+                    seen.add(cur)
+                    stack.extend(calls.get(cur, ()))
+
+    # -- the gauntlet's one-liners --------------------------------------------------------------
+    def one_line(self) -> None:
+        body = list(self.tree.body)
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        fns = [n for n in body if isinstance(n, ast.FunctionDef)]
+        for node in body:
+            if not isinstance(node, ast.FunctionDef) or node.name != self.entry:
+                self.add("one_line", node, f"the file may hold only `def {self.entry}(...)`; "
+                         "helpers, imports and other statements are not allowed in the exam")
+        fn = next((f for f in fns if f.name == self.entry), None)
+        if fn is None:
+            return
+        if fn.decorator_list:
+            self.add("one_line", fn.decorator_list[0], "decorators are not allowed in the exam")
+        stmts = list(fn.body)
+        if stmts and isinstance(stmts[0], ast.Expr) and isinstance(stmts[0].value, ast.Constant):
+            stmts = stmts[1:]
+        if len(stmts) != 1 or not isinstance(stmts[0], ast.Return) or stmts[0].value is None:
+            where = stmts[1] if len(stmts) > 1 else (stmts[0] if stmts else fn)
+            self.add("one_line", where, "the body must be a single `return <expression>` "
+                     "statement (a `;` does not make two statements one)")
+            return
+        ret = stmts[0]
+        if ret.end_lineno != ret.lineno:
+            self.add("one_line", ret, "the `return` must fit on one physical line (no `\\` "
+                     "continuation, no expression spread over lines)")
+        limit = self.rules.get("max_columns") or 80
+        line_text = self.lines[ret.lineno - 1] if ret.lineno - 1 < len(self.lines) else ""
+        if len(line_text.rstrip()) >= limit:
+            self.add("one_line", ret, f"the line is {len(line_text.rstrip())} columns long; "
+                     f"the exam allows fewer than {limit}")
+        params = {a.arg for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs}
+        for default in fn.args.defaults + [d for d in fn.args.kw_defaults if d is not None]:
+            self.add("one_line", default, "default argument values are not allowed in the exam")
+        if fn.args.vararg or fn.args.kwarg:
+            self.add("one_line", fn, "`*args` and `**kwargs` are not allowed in the exam")
+        allowed = set(self.rules.get("allowed_names") or []) | ONE_LINE_BUILTINS
+        self.allowlist(ret, params, allowed)
+
+    def allowlist(self, ret: ast.Return, params: set[str], allowed: set[str]) -> None:
+        for node in ast.walk(ret):
+            if isinstance(node, ast.Attribute):
+                if node.attr != "shape":
+                    self.add("allowed_only", node, f"`.{node.attr}` is not allowed in the exam"
+                             f"{self.hint(node.attr) or ': only `.shape` may follow a tensor'}")
+            elif isinstance(node, ast.Name):
+                if node.id not in params and node.id not in allowed:
+                    self.add("allowed_only", node, f"`{node.id}` is not allowed in the exam"
+                             f"{self.hint(node.id)}")
+            elif isinstance(node, ast.Call):
+                if not isinstance(node.func, ast.Name):
+                    shown = dotted(node.func) or "this call"
+                    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                    self.add("allowed_only", node, f"`{shown}(...)` is not allowed in the exam"
+                             f"{self.hint(method) or ': call only arange, where, earlier exam '}"
+                             f"{'' if self.hint(method) else 'answers and len/min/max/abs'}")
+                if any(isinstance(a, ast.Starred) for a in node.args):
+                    self.add("allowed_only", node, "`*` unpacking is not allowed in the exam")
+            elif isinstance(node, ast.Constant):
+                if not isinstance(node.value, (int, float, type(None), type(...))):
+                    self.add("allowed_only", node, f"the literal {node.value!r} is not allowed "
+                             "in the exam: only integer and float literals")
+            elif isinstance(node, ast.BinOp) and not isinstance(node.op, ONE_LINE_BINOPS):
+                self.add("allowed_only", node, "that operator is not allowed in the exam")
+            elif isinstance(node, ast.UnaryOp) and not isinstance(node.op, ONE_LINE_UNARY):
+                self.add("allowed_only", node, "`not` is not allowed in the exam: use `~`")
+            elif isinstance(node, ast.Lambda):
+                self.add("allowed_only", node, "`lambda` is not allowed in the exam")
+            elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                self.add("loop", node, "comprehensions are loops and are not allowed in the exam")
+            elif not isinstance(node, ONE_LINE_NODES):
+                self.add("allowed_only", node,
+                         f"`{ast.get_source_segment(chr(10).join(self.lines), node) or type(node).__name__}`"
+                         " is not allowed in the exam")
+
+
+def check_source(source: str, entry: str, rules: dict) -> tuple[list[Finding], ast.Module]:
+    """Parse `source` and return every broken rule. Raises SyntaxError/RecursionError/ValueError
+    when the module cannot be parsed (the caller turns that into `syntax_error`)."""
+    tree = ast.parse(source, filename="<submission>")
+    checker = _Checker(tree, source, entry, rules)
+    checker.processes()
+    locked = rules.get("lockdown")
+    if locked is None:
+        locked = bool(rules.get("banned")) or not rules.get("loops", True) or bool(
+            rules.get("one_line")) or rules.get("allowed_names") is not None
+    if locked:
+        checker.lockdown()
+    checker.banned_names()
+    if not rules.get("loops", True):
+        checker.no_loops()
+    if rules.get("one_line"):
+        checker.one_line()
+    unique: dict[tuple, Finding] = {}
+    for f in checker.findings:
+        unique.setdefault((f.rule, f.line, f.col), f)
+    return sorted(unique.values(), key=lambda f: (f.line or 0, f.col or 0)), tree
+
+
+def find_entry(tree: ast.Module, entry: str, kind: str) -> str | None:
+    """A message when the module does not define the entry point, else None."""
+    wanted = ast.ClassDef if kind == "class" else (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in tree.body:
+        if isinstance(node, wanted) and node.name == entry:
+            return None
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    what = f"class `{entry}`" if kind == "class" else f"function `{entry}`"
+    found = f" (found: {', '.join(names)})" if names else ""
+    return f"your file must define the {what} at top level{found}"
+
+
+def count_lines(source: str) -> int:
+    """Non-blank, non-comment physical lines (a `;` or `\\` does not make two lines one)."""
+    return sum(1 for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#"))
+
+
+def entry_chars(source: str, entry: str, tree: ast.Module | None = None) -> int | None:
+    """Characters of the entry's single `return` expression (the gauntlet's score)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == entry:
+            body = [s for s in node.body if not (isinstance(s, ast.Expr)
+                                                 and isinstance(s.value, ast.Constant))]
+            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+                seg = ast.get_source_segment(source, body[0].value)
+                return len(seg) if seg else None
+    return None

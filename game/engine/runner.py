@@ -1,0 +1,356 @@
+"""The child side: runs inside the untrusted, sandboxed process forked for one submission.
+
+It parses the player's module and checks the static rules before executing any of it, then runs
+the entry point on each case it was sent, tracing the torch functions actually called, and streams
+back one framed `torch.save` message per step. It never sees expected values: those stay in the
+judge. Everything it reports is treated by the judge as untrusted data.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import struct
+import sys
+import time
+import traceback
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
+
+from game.engine import rules as static_rules
+from game.engine import sandbox
+
+SUBMISSION = "<submission>"
+
+
+class _Out:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, message: dict[str, Any]) -> None:
+        buf = io.BytesIO()
+        torch.save(message, buf)
+        data = buf.getvalue()
+        view = memoryview(struct.pack("<Q", len(data)) + data)
+        while view:
+            n = os.write(self.fd, view)
+            view = view[n:]
+
+
+class OutputCap(io.TextIOBase):
+    """sys.stdout/sys.stderr while player code runs: collected per case, capped in total."""
+
+    def __init__(self, out: _Out, cap: int) -> None:
+        self.out, self.cap, self.total, self.parts = out, cap, 0, []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        self.total += len(text)
+        if self.total > self.cap:
+            # Over the cap: report and leave at once; a `try` in player code cannot stop _exit.
+            self.out.send({"phase": "output_limit", "preview": "".join(self.parts)[-500:]})
+            os._exit(0)
+        self.parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+class Tracer(TorchFunctionMode):
+    """Records the name of every torch function the player's code actually calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: set[str] = set()
+        self.paused = 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if not self.paused:
+            name = getattr(func, "__name__", None) or type(func).__name__
+            if name == "__get__":
+                owner = getattr(func, "__self__", None)
+                name = getattr(owner, "__name__", "__get__")
+            self.calls.add(name)
+        return func(*args, **(kwargs or {}))
+
+    def active(self) -> bool:
+        return torch._C._is_torch_function_mode_enabled() and any(
+            m is self for m in _get_current_function_mode_stack()
+        )
+
+
+def pick_device(wanted: str) -> torch.device:
+    """`auto`: CUDA, then MPS, then CPU. A forced device that does not exist raises."""
+    if wanted == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if wanted == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("CUDA was asked for, but this machine has no usable CUDA device")
+    if wanted == "mps" and not (
+        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
+    ):
+        raise RuntimeError("MPS was asked for, but this machine has no usable MPS device")
+    return torch.device(wanted)
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """The player's output as plain data the judge can load with weights_only=True.
+    Tensors travel as {"__tensor__": cpu copy, "device": ..., "grad_fn": bool}."""
+    if depth > 20:
+        return {"__unsupported__": "nesting deeper than 20 levels"}
+    kind = type(value)
+    if kind is torch.Tensor:
+        return {"__tensor__": value.detach().to("cpu", copy=True),
+                "device": str(value.device), "grad_fn": value.grad_fn is not None}
+    if isinstance(value, torch.Tensor):
+        return {"__unsupported__": f"{kind.__module__}.{kind.__qualname__} (a Tensor subclass)"}
+    if kind in (int, float, bool, str, type(None), torch.dtype, torch.device):
+        return value
+    if kind is torch.Size:
+        return {"__size__": tuple(value)}
+    if kind in (tuple, list):
+        return {"__seq__": kind.__name__, "items": [encode(v, depth + 1) for v in value]}
+    if kind is dict and all(type(k) is str for k in value):
+        return {"__dict__": {k: encode(v, depth + 1) for k, v in value.items()}}
+    return {"__unsupported__": f"{kind.__module__}.{kind.__qualname__}"}
+
+
+def trimmed_traceback(exc: BaseException, lines: list[str]) -> str:
+    """Only the player's own frames, numbered as in their file, repeats collapsed."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION]
+    out: list[str] = []
+    last, repeat = None, 0
+    for f in frames:
+        key = (f.lineno, f.name)
+        if key == last:
+            repeat += 1
+            continue
+        if repeat:
+            out.append(f"  [previous line repeated {repeat} more times]")
+            repeat = 0
+        last = key
+        code = lines[f.lineno - 1].strip() if f.lineno and f.lineno <= len(lines) else ""
+        out.append(f"  line {f.lineno}, in {f.name}\n    {code}")
+    if repeat:
+        out.append(f"  [previous line repeated {repeat} more times]")
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if len(detail) > 2000:
+        detail = detail[:2000] + " …"
+    head = "Traceback (your code, most recent call last):\n" if out else ""
+    return head + "\n".join(out) + ("\n" if out else "") + detail
+
+
+def error_kind(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "memory"
+    if isinstance(exc, torch.OutOfMemoryError):
+        return "memory"
+    if isinstance(exc, RuntimeError) and (
+        "can't allocate memory" in str(exc) or "out of memory" in str(exc)
+    ):
+        return "memory"
+    return "error"
+
+
+def _to_device(value: Any, device: torch.device, grad: bool) -> Any:
+    if type(value) is torch.Tensor:
+        moved = value.to(device)
+        if grad and moved.is_floating_point():
+            moved.requires_grad_(True)
+        return moved
+    if type(value) in (tuple, list):
+        return type(value)(_to_device(v, device, grad) for v in value)
+    return value
+
+
+def _leaves(value: Any) -> list[torch.Tensor]:
+    if type(value) is torch.Tensor:
+        return [value]
+    if type(value) in (tuple, list):
+        return [t for v in value for t in _leaves(v)]
+    return []
+
+
+def _namespace(job: dict, tracer: Tracer) -> dict[str, Any]:
+    ns: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
+    inject = job.get("inject")
+    if inject:
+        from game.engine.checks import tensor_exam
+
+        for name in inject:
+            ns[name] = tensor_exam.paused(getattr(tensor_exam, name), tracer)
+    return ns
+
+
+def main(job_fd: int, result_fd: int, req: dict) -> int:
+    """Run one submission. Returns the exit code of the child."""
+    out = _Out(result_fd)
+    with os.fdopen(job_fd, "rb") as fh:
+        job = torch.load(io.BytesIO(fh.read()), weights_only=True)
+    sandbox.apply_limits(cpu_s=req["cpu_s"],
+                         memory_mb=None if req.get("device") == "cuda" else req["memory_mb"])
+    sandboxed = sandbox.forbid_new_processes() if req.get("seccomp", True) else False
+    out.send({"phase": "hello", "seccomp": sandboxed,
+              "cuda": torch.cuda.is_available(),
+              "mps": bool(getattr(torch.backends, "mps", None)
+                          and torch.backends.mps.is_available())})
+    source: str = job["source"]
+    lines = source.splitlines()
+    try:
+        findings, tree = static_rules.check_source(source, job["entry"], job["rules"])
+        code = compile(tree, SUBMISSION, "exec",
+                       flags=__import__("__future__").annotations.compiler_flag
+                       if job["rules"].get("one_line") else 0, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        where = getattr(exc, "lineno", None)
+        msg = exc.msg if isinstance(exc, SyntaxError) else (
+            "the code is nested too deeply to read" if isinstance(exc, (RecursionError,
+                                                                        MemoryError))
+            else str(exc))
+        out.send({"phase": "syntax", "message": msg, "line": where,
+                  "col": getattr(exc, "offset", None)})
+        return 0
+    missing = static_rules.find_entry(tree, job["entry"], job["kind"])
+    chars = static_rules.entry_chars(source, job["entry"], tree) or len(source.strip())
+    out.send({"phase": "static", "findings": [f.as_dict() for f in findings],
+              "entry_error": missing, "chars": chars})
+    if findings or missing:
+        return 0
+    try:
+        device = pick_device(job["device"])
+    except RuntimeError as exc:
+        out.send({"phase": "device_error", "message": str(exc)})
+        return 0
+    out.send({"phase": "device", "device": str(device)})
+
+    capture = OutputCap(out, job["output_cap"])
+    tracer = Tracer()
+    ns = _namespace(job, tracer)
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = capture
+    try:
+        with tracer:
+            exec(code, ns)
+            loaded_traced = tracer.active()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any failure of player code is reported
+        sys.stdout, sys.stderr = real_out, real_err
+        out.send({"phase": "module_error", "kind": error_kind(exc),
+                  "traceback": trimmed_traceback(exc, lines), "output": capture.take()})
+        return 0
+    entry = ns.get(job["entry"])
+    sys.stdout, sys.stderr = real_out, real_err
+    out.send({"phase": "loaded", "output": capture.take(), "calls": sorted(tracer.calls),
+              "traced": loaded_traced})
+    tracer.calls.clear()
+    problem = _signature_problem(entry, job)
+    if problem:
+        out.send({"phase": "signature", "message": problem})
+        return 0
+
+    for index, case in enumerate(job["cases"]):
+        leaves = _to_device(case["args"], device if case["on_device"] else torch.device("cpu"),
+                            case["grad"])
+        # The player gets non-leaf copies: an in-place change is then visible to the judge as a
+        # mutated input (rather than autograd's leaf error), and gradients still reach the leaves.
+        args = _clone_inputs(leaves)
+        message: dict[str, Any] = {"phase": "case", "index": index}
+        sys.stdout = sys.stderr = capture
+        try:
+            with tracer:
+                start = time.perf_counter_ns()
+                result = entry(*args)
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                elapsed = time.perf_counter_ns() - start
+                still_traced = tracer.active()
+            # Serialise at once: a thread left running cannot change what was returned.
+            message["output"] = encode(result)
+            message["time_ns"] = elapsed
+            message["traced"] = still_traced
+        except SystemExit:
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            message["error"] = trimmed_traceback(exc, lines)
+            message["kind"] = error_kind(exc)
+            result = None
+        finally:
+            sys.stdout, sys.stderr = real_out, real_err
+        message["calls"] = sorted(tracer.calls)
+        tracer.calls.clear()
+        message["output_text"] = capture.take()
+        if "error" not in message:
+            if job["return_inputs"]:
+                message["inputs_after"] = encode(list(case_args_after(args)))
+            if case["grad"]:
+                message["grads"] = _grads(result, leaves, case.get("upstream"), device)
+        out.send(message)
+    out.send({"phase": "done"})
+    return 0
+
+
+def _clone_inputs(value: Any) -> Any:
+    if type(value) is torch.Tensor:
+        return value.clone() if value.requires_grad else value
+    if type(value) in (tuple, list):
+        return type(value)(_clone_inputs(v) for v in value)
+    return value
+
+
+def _signature_problem(entry: Any, job: dict) -> str | None:
+    """A clear message when the entry point is not callable with the puzzle's arguments."""
+    import inspect
+
+    wanted = job["signature"]
+    if job["kind"] == "class":
+        return None if isinstance(entry, type) else f"`{job['entry']}` must be a class: {wanted}"
+    if not callable(entry):
+        return f"`{job['entry']}` must be a function: {wanted}"
+    if not job["cases"]:
+        return None
+    try:
+        inspect.signature(entry).bind(*job["cases"][0]["args"])
+    except TypeError as exc:
+        return f"`{job['entry']}` cannot be called as the puzzle calls it ({exc}); " \
+               f"expected: {wanted}"
+    except ValueError:
+        return None
+    return None
+
+
+def case_args_after(args: Any) -> Any:
+    for value in args:
+        yield value.detach() if type(value) is torch.Tensor else value
+
+
+def _grads(result: Any, args: Any, upstream: Any, device: torch.device) -> Any:
+    """Input gradients for the judge's upstream gradient, or a reason there are none."""
+    inputs = [a for a in _leaves(list(args)) if a.requires_grad]
+    outs = _leaves(result)
+    if not inputs or upstream is None:
+        return None
+    if not outs or not any(o.grad_fn is not None or o.requires_grad for o in outs):
+        return {"__no_graph__": True}
+    ups = _leaves(upstream)
+    pairs = [(o, u.to(device)) for o, u in zip(outs, ups, strict=False)
+             if o.requires_grad and o.shape == u.shape]
+    if not pairs:
+        return {"__no_graph__": True}
+    try:
+        grads = torch.autograd.grad([p[0] for p in pairs], inputs, [p[1] for p in pairs],
+                                    allow_unused=True)
+    except RuntimeError as exc:
+        return {"__grad_error__": str(exc)[:500]}
+    return encode([g if g is not None else None for g in grads])
