@@ -83,8 +83,8 @@ def _progress(args: argparse.Namespace):
     from game.core.progress import Progress
 
     try:
-        from game.core.saves import SaveStore, last_played_slot
         from game.core.paths import saves_dir
+        from game.core.saves import SaveStore, last_played_slot
 
         store = SaveStore(saves_dir(args.saves_dir))
         slot = args.slot or last_played_slot(store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from game.core.result import Status
 
@@ -40,6 +40,20 @@ class Rules(Strict):
     allowed_traced: list[str] | None = None
     processes: int = 0
     lockdown: bool | None = None
+    profile: Literal["exam"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_profile(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("profile") == "exam":
+            from game.core.exam import exam_rules
+
+            merged = exam_rules()
+            suggestions = {**merged["suggestions"], **data.get("suggestions", {})}
+            merged.update(data)
+            merged["suggestions"] = suggestions
+            return merged
+        return data
 
     @property
     def locked_down(self) -> bool:

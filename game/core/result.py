@@ -25,7 +25,7 @@ class Status(str, Enum):
 
 PRECEDENCE: tuple[Status, ...] = tuple(Status)
 
-# Words, colours and symbols shown to the player (the symbol keeps verdicts readable without colour).
+# Words, colours and symbols shown to the player (symbols keep verdicts readable without colour).
 STATUS_LABEL: dict[Status, tuple[str, str, str]] = {
     Status.PASS: ("Passed", "green", "✔"),
     Status.WRONG_ANSWER: ("Wrong answer", "red", "✘"),

@@ -866,11 +866,14 @@ class _SlotLock:
 
     @staticmethod
     def _wait_for_owner(fd: int) -> LockOwner:
-        # The holder may have just created the file and not written its pid yet.
-        for _ in range(20):
+        # The holder may have just taken the lock and not yet replaced the previous (dead)
+        # owner's pid, or not written its own: wait a little for a live pid.
+        owner: LockOwner | None = None
+        for _ in range(50):
             owner = _parse_owner(_read_fd(fd))
             if owner is not None and owner.pid is not None:
-                return owner
+                if (owner.host and owner.host != _hostname()) or _pid_alive(owner.pid):
+                    return owner
             time.sleep(0.01)
         return owner or LockOwner(None, None)
 

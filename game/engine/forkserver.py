@@ -97,8 +97,36 @@ def _child(req: dict, fds: list[int], sock: socket.socket) -> None:
         os._exit(code)
 
 
+def warm_up() -> None:
+    """Pay once, here, the lazy costs that every child would otherwise pay on its first case:
+    modules torch imports on first use (the symbolic-shapes machinery behind some backward
+    formulas alone is ~0.3 s) and the first save/load. Tiny CPU tensors only: no thread pool
+    starts, and nothing here touches CUDA."""
+    import io
+    import math
+
+    import torch
+    import torch.fx.experimental.symbolic_shapes  # noqa: F401
+
+    from game.engine import runner
+
+    tracer = runner.Tracer()
+    x = torch.linspace(-1, 1, 4, dtype=torch.float64)
+    with tracer:
+        y = 0.5 * x * (1 + torch.erf(x / math.sqrt(2)))
+    buf = io.BytesIO()
+    torch.save({"y": y, "encoded": runner.encode([y, 1, "s"])}, buf)
+    torch.load(io.BytesIO(buf.getvalue()), weights_only=True)
+    if not torch.backends.cuda.is_built():
+        # Autograd's first backward starts per-device engine threads; on a CUDA build that
+        # would probe the driver in this process, which must stay CUDA-free for its children.
+        leaf = x.clone().requires_grad_(True)
+        torch.autograd.grad([(leaf.exp() * leaf.erf()).sum()], [leaf])
+
+
 def serve(sock: socket.socket) -> None:
     """The server loop. Ends when the judge closes its end of the socket."""
+    warm_up()
     sandbox.become_subreaper()
     sandbox.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -247,6 +247,8 @@ class Judge:
             cases = [c for c in cases if c.example] or cases[:2]
         prepared = [self._prepare(check, c, gen) for c in cases]
         rules = {**spec.rules.model_dump(), "lockdown": spec.rules.locked_down}
+        if rules["allowed_names"] is not None:
+            rules["allowed_names"] = [*rules["allowed_names"], *check.inject]
         job = {
             "source": source, "entry": spec.entry, "kind": spec.kind, "rules": rules,
             "signature": spec.signature, "device": device, "inject": list(check.inject),

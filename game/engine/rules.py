@@ -264,9 +264,9 @@ class _Checker:
             elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 self.add("loop", node, "comprehensions are loops and are not allowed in the exam")
             elif not isinstance(node, ONE_LINE_NODES):
+                shown = ast.get_source_segment("\n".join(self.lines), node)
                 self.add("allowed_only", node,
-                         f"`{ast.get_source_segment(chr(10).join(self.lines), node) or type(node).__name__}`"
-                         " is not allowed in the exam")
+                         f"`{shown or type(node).__name__}` is not allowed in the exam")
 
 
 def check_source(source: str, entry: str, rules: dict) -> tuple[list[Finding], ast.Module]:

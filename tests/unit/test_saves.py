@@ -677,6 +677,29 @@ def test_stale_lock_takeover_is_race_safe(store: SaveStore, tmp_path: Path) -> N
     assert all(racer.returncode in (0, 2) for racer in racers)
 
 
+def test_lock_is_exclusive_while_processes_open_and_close_in_a_loop(
+    store: SaveStore, tmp_path: Path
+) -> None:
+    """Opening races closing (which removes .lock): never two holders at once."""
+    marker = tmp_path / "holder"
+    workers = [spawn("churn", str(store.root), "busy", str(marker), "1.0") for _ in range(4)]
+    try:
+        for worker in workers:
+            assert first_line(worker) == "waiting"
+        for worker in workers:
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        results = [first_line(worker).split() for worker in workers]
+    finally:
+        for worker in workers:
+            finish(worker)
+    assert all(result[0] == "churn" for result in results), results
+    assert sum(int(result[2]) for result in results) == 0, results  # never two holders
+    assert sum(int(result[1]) > 0 for result in results) >= 2, results  # real contention
+    with store.open_slot("busy") as slot:
+        assert slot.took_over is None  # every close removed its lock
+
+
 def test_close_releases_the_lock(store: SaveStore) -> None:
     slot = store.open_slot("a")
     assert (slot.lock_path).exists()

@@ -7,6 +7,9 @@ Usage: ``python slot_worker.py MODE SAVES_ROOT SLOT [ARG]``. Imports nothing hea
 - ``crash``: open the slot, print ``open <pid>``, then exit without releasing anything.
 - ``race GOFILE``: print ``waiting``, spin until GOFILE exists, try to open the slot; print
   ``open <pid>`` and hold it until a line arrives on stdin, or print ``locked <message>``.
+- ``churn MARKER SECONDS``: for SECONDS, open and close the slot as fast as possible; while
+  holding it, create MARKER exclusively (proof that nobody else holds the slot) and remove it.
+  Prints ``churn <held> <double>`` where double counts the times MARKER already existed.
 - ``loop``: print ``ready``, wait for a line on stdin, then save two alternating states (and
   drafts) with an increasing counter until killed.
 """
@@ -76,6 +79,29 @@ def main(argv: list[str]) -> int:
         _say(f"open {os.getpid()}")
         sys.stdin.readline()
         slot.close()
+        return 0
+    if mode == "churn":
+        marker, seconds = Path(argv[3]), float(argv[4])
+        held = double = 0
+        _say("waiting")
+        sys.stdin.readline()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                slot = store.open_slot(name)
+            except SlotLocked:
+                continue
+            try:
+                fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                double += 1
+            else:
+                os.close(fd)
+                time.sleep(0.0002)
+                os.unlink(marker)
+            held += 1
+            slot.close()
+        _say(f"churn {held} {double}")
         return 0
     if mode == "loop":
         _say("ready")
