@@ -17,6 +17,11 @@ The slot lock is an advisory ``flock`` on ``.lock`` (``msvcrt.locking`` on Windo
 drops it when its process dies, so a lock left behind by a crash is taken over without any race;
 the pid and hostname written in the file only serve the messages and `SaveStore.list_slots`.
 
+Adding save format 3: keep the current `SaveState` as ``SaveStateV2`` (for reference), bump
+`CURRENT_VERSION` and the ``version`` literal, change `SaveState`, and register
+``@migration(2)`` turning a raw version-2 object into a raw version-3 object. Older saves then
+go through every step (1 -> 2 -> 3); the test suite checks that no step is missing.
+
 This module never imports textual nor torch.
 """
 
@@ -72,6 +77,8 @@ __all__ = [
     "format_slot_table",
     "last_played_slot",
     "migrate",
+    "migrate_v1_to_v2",
+    "migration",
     "parse_save",
     "validate_puzzle_id",
     "validate_slot_name",

@@ -184,7 +184,7 @@ def test_mutated_valid_states(slot: Slot, base: dict, data: st.DataObject, steps
 @FUZZ
 @given(
     base=st.sampled_from([VALID_V2, VALID_V1]),
-    cut=st.floats(min_value=0, max_value=1),
+    cut=st.just(1.0) | st.floats(min_value=0, max_value=1),
     flips=st.lists(st.tuples(st.floats(min_value=0, max_value=1), st.integers(0, 255)), max_size=3),
 )
 def test_truncated_and_bit_flipped_files(

@@ -1,0 +1,89 @@
+"""The judge as a service for the TUI: JSON lines on stdin/stdout (`python -m game.engine.service`).
+
+Requests:  {"id": 1, "op": "verify", "puzzle": "act1.gelu", "source": "...", "quick": false,
+            "device": "auto", "seed": null}
+           {"op": "cancel"}           kill the running child; its request answers "cancelled"
+           {"id": 2, "op": "ping"}
+Responses: {"event": "ready", "devices": {...}} once at start, then one line per request:
+           {"id": 1, "result": {...}} | {"id": 1, "cancelled": true} | {"id": 1, "error": "..."}
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sys
+import threading
+from typing import Any
+
+from game.engine.judge import Cancelled, Judge
+
+
+def available_devices() -> dict[str, bool]:
+    """Which devices this machine has (queried after the fork server exists)."""
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return {"cpu": True, "cuda": torch.cuda.is_available(),
+            "mps": bool(mps and mps.is_available())}
+
+
+class Service:
+    def __init__(self, out=sys.stdout) -> None:
+        self.judge = Judge()
+        self.out = out
+        self.write_lock = threading.Lock()
+        self.jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def send(self, message: dict[str, Any]) -> None:
+        with self.write_lock:
+            self.out.write(json.dumps(message) + "\n")
+            self.out.flush()
+
+    def worker(self) -> None:
+        while (req := self.jobs.get()) is not None:
+            rid = req.get("id")
+            try:
+                result = self.judge.verify(req["puzzle"], req["source"],
+                                           quick=bool(req.get("quick")),
+                                           device=req.get("device") or "auto",
+                                           seed=req.get("seed"))
+                self.send({"id": rid, "result": result.model_dump(mode="json")})
+            except Cancelled:
+                self.send({"id": rid, "cancelled": True})
+            except KeyError as exc:
+                self.send({"id": rid, "error": str(exc.args[0] if exc.args else exc)})
+            except Exception as exc:  # noqa: BLE001 - the service must answer every request
+                self.send({"id": rid, "error": f"{type(exc).__name__}: {exc}"})
+
+    def run(self, stdin=sys.stdin) -> None:
+        thread = threading.Thread(target=self.worker, daemon=True)
+        thread.start()
+        self.send({"event": "ready", "devices": available_devices()})
+        for line in stdin:
+            try:
+                req = json.loads(line)
+            except ValueError:
+                self.send({"error": "not JSON"})
+                continue
+            op = req.get("op")
+            if op == "verify":
+                self.jobs.put(req)
+            elif op == "cancel":
+                self.judge.cancel()
+            elif op == "ping":
+                self.send({"id": req.get("id"), "pong": True})
+            else:
+                self.send({"id": req.get("id"), "error": f"unknown op {op!r}"})
+        self.jobs.put(None)
+        self.judge.cancel()
+        thread.join(timeout=15)
+        self.judge.close()
+
+
+def main() -> None:
+    Service().run()
+
+
+if __name__ == "__main__":
+    main()
