@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -64,7 +65,7 @@ def sweep() -> int:
     return killed
 
 
-def _child(req: dict, fds: list[int], sock: socket.socket) -> None:
+def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None:
     """Runs in the forked child; never returns."""
     code = 70
     try:
@@ -72,7 +73,6 @@ def _child(req: dict, fds: list[int], sock: socket.socket) -> None:
         sandbox.die_with_parent()
         job_fd, result_fd, stdio_fd = fds
         sock.close()
-        workdir = tempfile.mkdtemp(prefix="torchenstein-run-")
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -86,8 +86,14 @@ def _child(req: dict, fds: list[int], sock: socket.socket) -> None:
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
         tempfile.tempdir = workdir
+        sys.stdin = open(0, closefd=False)
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
+        if req.get("confine", True):
+            # Writes only in the run's own folder (and device files, for CUDA/MPS drivers);
+            # no capabilities, so a child running as root cannot reach the judge either.
+            req["landlock"] = sandbox.confine_writes([workdir, "/dev"])
+            req["caps_dropped"] = sandbox.drop_capabilities()
         from game.engine import runner
 
         code = runner.main(3, 4, req)
@@ -143,14 +149,16 @@ def serve(sock: socket.socket) -> None:
                 os.close(fd)
             sock.send(json.dumps({"error": "expected 3 descriptors"}).encode())
             continue
+        workdir = tempfile.mkdtemp(prefix="torchenstein-run-", dir=req.get("tmp_root"))
         pid = os.fork()
         if pid == 0:
-            _child(req, fds, sock)
+            _child(req, fds, sock, workdir)
         for fd in fds:
             os.close(fd)
         sock.send(json.dumps({"pid": pid}).encode())
         _, status, usage = os.wait4(pid, 0)
         strays = sweep()
+        shutil.rmtree(workdir, ignore_errors=True)
         sock.send(json.dumps({
             "pid": pid,
             "exit_code": os.waitstatus_to_exitcode(status),

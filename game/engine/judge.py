@@ -27,7 +27,7 @@ import torch
 
 from game.core.content import Catalog, ContentError, Puzzle, load_catalog
 from game.core.result import ConstraintResult, Metrics, Result, Status, TestResult, worst
-from game.engine import forkserver
+from game.engine import forkserver, sandbox
 from game.engine.checks import Case, Check, Context, summarise_inputs
 from game.engine.compare import Mismatch, compare, describe
 from game.engine.rules import count_lines
@@ -155,14 +155,18 @@ class Judge:
     thread to kill the running child."""
 
     def __init__(self, catalog: Catalog | None = None, *, device: str = "auto",
-                 seccomp: bool = True) -> None:
+                 seccomp: bool = True, confine: bool = True,
+                 tmp_root: str | None = None) -> None:
         self.catalog = catalog or load_catalog()
         self.device = device
         self.seccomp = seccomp
+        self.confine = confine
+        self.tmp_root = tmp_root
         self._checks: dict[str, Check] = {}
         self._lock = threading.Lock()
         self._current: int | None = None
         self._cancel = threading.Event()
+        sandbox.not_dumpable()
         # Forked now, before any case or reference exists in this process's memory.
         self._server = ForkServer(fork=True)
 
@@ -305,7 +309,7 @@ class Judge:
         res_r, res_w = os.pipe()
         io_r, io_w = os.pipe()
         req = {"cpu_s": max(1.0, wall_s - 1), "memory_mb": memory_mb, "device": device,
-               "seccomp": self.seccomp}
+               "seccomp": self.seccomp, "confine": self.confine, "tmp_root": self.tmp_root}
         server = self._server
         try:
             socket.send_fds(server.sock, [json.dumps(req).encode()], [job_r, res_w, io_w])

@@ -112,18 +112,17 @@ class _Checker:
     # -- constraint puzzles ---------------------------------------------------------------------
     def lockdown(self) -> None:
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] not in LOCKDOWN_IMPORTS:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                module = node.module or "." if isinstance(node, ast.ImportFrom) else ""
+                names = [f"{module}.{a.name}".lstrip(".") if module else a.name
+                         for a in node.names]
+                for name in names:
+                    parts = name.split(".")
+                    private = any(p.startswith("_") or p in ESCAPE_ATTRS for p in parts[1:])
+                    if getattr(node, "level", 0) or parts[0] not in LOCKDOWN_IMPORTS or private:
                         self.add("banned_import", node,
-                                 f"`import {alias.name}` is not allowed here; this puzzle needs "
-                                 "only torch and math")
-            elif isinstance(node, ast.ImportFrom):
-                root = (node.module or "").split(".")[0]
-                if node.level or root not in LOCKDOWN_IMPORTS:
-                    self.add("banned_import", node,
-                             f"`from {node.module or '.'} import ...` is not allowed here; this "
-                             "puzzle needs only torch and math")
+                                 f"importing `{name}` is not allowed here; this puzzle needs "
+                                 "only the public parts of torch and math")
             elif isinstance(node, ast.Name) and (
                 node.id in ESCAPE_NAMES or node.id.startswith("__")
             ):

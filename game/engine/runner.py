@@ -201,7 +201,8 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     sandbox.apply_limits(cpu_s=req["cpu_s"],
                          memory_mb=None if req.get("device") == "cuda" else req["memory_mb"])
     sandboxed = sandbox.forbid_new_processes() if req.get("seccomp", True) else False
-    out.send({"phase": "hello", "seccomp": sandboxed,
+    out.send({"phase": "hello", "seccomp": sandboxed, "landlock": req.get("landlock"),
+              "caps_dropped": req.get("caps_dropped"),
               "cuda": torch.cuda.is_available(),
               "mps": bool(getattr(torch.backends, "mps", None)
                           and torch.backends.mps.is_available())})

@@ -71,6 +71,8 @@ versions = st.sampled_from([1, 2, 3, 0, -1, 10**30, True, "2", 2.0, None])
 def check_load(slot: Slot, content: bytes) -> None:
     """The property: a valid current state, or a SaveError with a message; nothing else."""
     slot.state_path.write_bytes(content)
+    listed = [s for s in slot.store.list_slots(total_puzzles=3) if s.name == slot.name]
+    assert len(listed) == 1  # listing never fails either
     try:
         state = slot.load()
     except SaveError as exc:
@@ -194,3 +196,19 @@ def test_truncated_and_bit_flipped_files(
     for where, byte in flips:
         raw[int(where * (len(raw) - 1))] = byte
     check_load(slot, bytes(raw[: max(0, int(cut * len(raw)) + (cut == 1))]))
+
+
+@FUZZ
+@given(backup=st.binary(max_size=512) | json_values.map(dump), lock=st.binary(max_size=256))
+def test_garbage_backup_and_lock_files(slot: Slot, backup: bytes, lock: bytes) -> None:
+    """A damaged save with any backup: CorruptSave (with or without an offer); listing works."""
+    other = slot.store.root / "other"
+    other.mkdir(exist_ok=True)
+    (other / ".lock").write_bytes(lock)
+    (other / "state.json").write_bytes(b"{broken")
+    (other / "state.json.bak").write_bytes(backup)
+    summaries = {s.name: s for s in slot.store.list_slots(total_puzzles=3)}
+    assert summaries["other"].problem  # damaged, whatever the backup and the lock say
+    slot.backup_path.write_bytes(backup)
+    check_load(slot, b"{broken")
+    slot.backup_path.unlink()

@@ -1,0 +1,50 @@
+import torch
+
+from game.engine.checks import Case, Check, Mismatch, describe
+
+NAMES = {"cuda": "CUDA", "mps": "MPS", "cpu": "CPU"}
+
+
+def cases(g):
+    yield Case("example: this machine's best device", example=True)
+
+
+def _type_problem(got, want):
+    if isinstance(got, str):
+        return Mismatch("type", f"you returned the string {got!r}; the lab wants a torch.device "
+                        f"object: wrap the name, torch.device({got!r})", want, describe(got))
+    if got is None:
+        return Mismatch("type", "your function returned None: did you forget `return`?",
+                        want, describe(got))
+    if isinstance(got, bool):
+        return Mismatch("type", f"you returned {got}, the answer to a question; return the "
+                        "device itself, e.g. torch.device('cuda')", want, describe(got))
+    if type(got) is torch.Tensor:
+        return Mismatch("type", "you returned a tensor; return the device itself (a tensor's "
+                        "device is its .device)", want, describe(got))
+    return Mismatch("type", f"expected a torch.device, got {describe(got)}", want, describe(got))
+
+
+def evaluate(case, expected, got, ctx):
+    best = ctx.best_device()
+    want = f"torch.device('{best}')"
+    if type(got) is not torch.device:
+        return _type_problem(got, want)
+    has = {"cuda": ctx.cuda_available, "mps": ctx.mps_available, "cpu": True}
+    seen = f"CUDA available: {ctx.cuda_available}, MPS available: {ctx.mps_available}"
+    if got.type != best:
+        if got.type in has and not has[got.type]:
+            why = (f"this machine has no {NAMES[got.type]} ({seen}). A check written without "
+                   "its parentheses, `torch.cuda.is_available` instead of "
+                   "`torch.cuda.is_available()`, is a function object and always truthy")
+        else:
+            why = (f"this machine has {NAMES[best]} ({seen}), which comes first: ask CUDA, "
+                   "then MPS, and fall back to the CPU")
+        return Mismatch("values", f"you returned {got}, but {why}", want, repr(got))
+    if got.index not in (None, 0):
+        return Mismatch("values", f"{got} names device number {got.index}; use the first one "
+                        f"(torch.device('{best}') or index 0)", want, repr(got))
+    return None
+
+
+CHECK = Check(cases=cases, evaluate=evaluate, check_mutation=False)

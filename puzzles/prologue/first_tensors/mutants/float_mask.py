@@ -1,0 +1,8 @@
+import torch
+
+
+def make_lab_tensors(n):
+    counts = torch.zeros(n, dtype=torch.int64)
+    eye = torch.eye(n)
+    mask = torch.ones(2, n)
+    return counts, eye, mask
