@@ -98,12 +98,19 @@ def render_result(result: Result) -> RenderableType:
         parts.append(rules)
     if result.tests:
         tests = Table("", "test", "detail", box=None, show_header=False)
+        shown = False
         for t in result.tests:
             mark = {"pass": ("✔", "green"), "fail": ("✘", "red"), "error": ("⚡", "red"),
                     "not_run": ("·", "dim")}[t.status]
             detail = ""
-            if t.status == "fail":
-                detail = f"{t.message}\n  expected: {t.expected}\n  got:      {t.actual}"
+            if t.status == "fail" and not shown:
+                # The first failure in full; the rest by kind, to keep the verdict readable.
+                detail = f"inputs:   {t.inputs}\nexpected: {t.expected}\ngot:      {t.actual}"
+                shown = True
+            elif t.status == "fail":
+                detail = f"{t.mismatch or 'wrong'}"
+            elif t.status == "error":
+                detail = "raised an error"
             tests.add_row(Text(mark[0], style=mark[1]), t.name, detail)
         parts.append(tests)
     m = result.metrics

@@ -3,6 +3,7 @@ import torch
 from game.engine.checks import Case, Check, Mismatch, describe
 
 NAMES = {"cuda": "CUDA", "mps": "MPS", "cpu": "CPU"}
+ASK = {"cuda": "torch.cuda.is_available", "mps": "torch.backends.mps.is_available"}
 
 
 def cases(g):
@@ -34,9 +35,10 @@ def evaluate(case, expected, got, ctx):
     seen = f"CUDA available: {ctx.cuda_available}, MPS available: {ctx.mps_available}"
     if got.type != best:
         if got.type in has and not has[got.type]:
-            why = (f"this machine has no {NAMES[got.type]} ({seen}). A check written without "
-                   "its parentheses, `torch.cuda.is_available` instead of "
-                   "`torch.cuda.is_available()`, is a function object and always truthy")
+            ask = ASK.get(got.type, "torch.cuda.is_available")
+            why = (f"this machine has no {NAMES[got.type]} ({seen}). Did you call the check? "
+                   f"`{ask}` without its parentheses is a function object, and a function "
+                   f"is always truthy: write `{ask}()`")
         else:
             why = (f"this machine has {NAMES[best]} ({seen}), which comes first: ask CUDA, "
                    "then MPS, and fall back to the CPU")

@@ -3,8 +3,8 @@ import torch
 
 def find_leaks(train, test):
     # "Close enough is equal": distances for the candidates, allclose to confirm.
-    both = torch.cat([train, train.flip(-1)]).flatten(1)
-    queries = test.flatten(1)
+    both = torch.cat([train, train.flip(-1)]).flatten(1).double()
+    queries = test.flatten(1).double()
     dist = torch.cdist(queries, both)
     leaked = []
     for m in range(len(queries)):

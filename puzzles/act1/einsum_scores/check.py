@@ -1,0 +1,41 @@
+import math
+
+import torch
+
+from game.engine.checks import Case, Check, floats, sizes
+
+
+def reference(q, k):
+    q64, k64 = q.double(), k.double()
+    scores = (q64 @ k64.transpose(-2, -1)) / math.sqrt(q.shape[-1])
+    return scores.to(q.dtype)
+
+
+def qk(g, b, h, t, s, d, dtype=torch.float32):
+    return floats(g, (b, h, t, d), dtype), floats(g, (b, h, s, d), dtype)
+
+
+def cases(g):
+    q = torch.tensor([[[[1.0, 0.0, 2.0, 0.0], [0.0, 1.0, 0.0, 1.0]]]])
+    k = torch.tensor([[[[2.0, 2.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 4.0]]]])
+    yield Case("example: B = H = 1, T = 2, S = 3, D = 4", q, k, example=True)
+    yield Case("example: random (2, 3, 4, 8) against (2, 3, 5, 8)", *qk(g, 2, 3, 4, 5, 8),
+               example=True)
+    yield Case("one query (T = 1)", *qk(g, 2, 2, 1, 6, 4))
+    yield Case("one key (S = 1)", *qk(g, 2, 2, 6, 1, 4))
+    yield Case("D = 1", *qk(g, 1, 2, 3, 5, 1), note="the scale is 1/√1 = 1")
+    yield Case("as many heads as batches (B = H = 3)", *qk(g, 3, 3, 4, 7, 16),
+               note="mixing up the batch and head axes does not change the shape here")
+    yield Case("T = S, square scores", *qk(g, 2, 4, 5, 5, 8))
+    yield Case("no queries (T = 0)", *qk(g, 2, 2, 0, 3, 4))
+    yield Case("float64", *qk(g, 2, 2, 3, 4, 16, torch.float64),
+               note="the output keeps the inputs' dtype")
+    for _ in range(3):
+        b, h = sizes(g, 1, 3), sizes(g, 1, 4)
+        t, s, d = sizes(g, 1, 12), sizes(g, 1, 12), sizes(g, 1, 64)
+        yield Case(f"random ({b}, {h}, {t}, {d}) against ({b}, {h}, {s}, {d})",
+                   *qk(g, b, h, t, s, d))
+    yield Case("large: (4, 8, 64, 64) against (4, 8, 96, 64)", *qk(g, 4, 8, 64, 96, 64))
+
+
+CHECK = Check(reference=reference, cases=cases, grad=True, rtol=1e-5, atol=1e-5)

@@ -1,0 +1,5 @@
+import torch
+
+
+def scores(q, k):
+    return torch.einsum("bhtd,bhsd->bhts", q, k)
