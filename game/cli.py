@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="chapters and puzzles: id, title, chapter, entry, status")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--slot", metavar="NAME", default=argparse.SUPPRESS,
+                   help="whose progress to show (default: the last played slot)")
+    p.add_argument("--saves-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="folder of save slots")
 
     p = sub.add_parser("verify", help="judge a solution file against a puzzle")
     p.add_argument("id", help="puzzle id, e.g. act1.gelu")
@@ -60,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("brief", help="show a puzzle's brief and starter code")
     p.add_argument("id", help="puzzle id")
 
-    sub.add_parser("saves", help="save slots with chapter and progress")
+    p = sub.add_parser("saves", help="save slots with chapter and progress")
+    p.add_argument("--saves-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="folder of save slots")
 
     p = sub.add_parser("author", help="tools for puzzle authors")
     author = p.add_subparsers(dest="author_command", metavar="ACTION", required=True)
@@ -80,20 +86,22 @@ def _catalog():
 
 
 def _progress(args: argparse.Namespace):
+    """Progress of `--slot` (or the last played slot), read without locking or writing."""
+    from game.core.paths import saves_dir
     from game.core.progress import Progress
+    from game.core.saves import SaveError, SaveStore, last_played_slot, parse_save
 
-    try:
-        from game.core.paths import saves_dir
-        from game.core.saves import SaveStore, last_played_slot
-
-        store = SaveStore(saves_dir(args.saves_dir))
-        slot = args.slot or last_played_slot(store)
-        if slot is None:
-            return Progress()
-        state = store.peek(slot)
-        return Progress.of(state.solved_ids(), state.scenes_seen) if state else Progress()
-    except Exception:  # noqa: BLE001 - a listing never fails because of a save
+    store = SaveStore(saves_dir(args.saves_dir))
+    slot = args.slot or last_played_slot(store)
+    path = store.slot_path(slot) / "state.json" if slot else None
+    if path is None or not path.is_file():
         return Progress()
+    try:
+        state = parse_save(path.read_bytes(), slot=slot, path=path)
+    except (SaveError, OSError) as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        return Progress()
+    return Progress.of(state.solved_ids(), state.scenes_seen)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

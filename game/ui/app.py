@@ -237,6 +237,10 @@ class TorchensteinApp(App[int]):
     # -- navigation -----------------------------------------------------------------------------
     def _show(self, screen: Screen[object]) -> None:
         """Replace the main screen (title, map, scene, puzzle), closing anything above it."""
+        for shown in self.screen_stack:
+            flush = getattr(shown, "flush_draft", None)
+            if flush is not None:
+                flush()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(screen)

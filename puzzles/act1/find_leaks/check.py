@@ -192,8 +192,11 @@ def evaluate(case, expected, got, ctx):
         what = got.get("__unsupported__") if isinstance(got, dict) else type(got).__name__
         return Mismatch("type", f"return a torch.Tensor of indices, not a {what}")
     if got.dtype != torch.int64:
-        hint = (" — torch.tensor([]) is float32: give dtype=torch.int64"
-                if got.is_floating_point() and got.numel() == 0 else "")
+        hint = ""
+        if got.is_floating_point() and got.numel() == 0:
+            hint = " — torch.tensor([]) is float32: give dtype=torch.int64"
+        elif got.dtype == torch.bool:
+            hint = " — that is a mask, one flag per test image: mask.nonzero() gives the indices"
         return Mismatch("dtype", f"the indices must be int64 (torch.long), got "
                         f"{str(got.dtype).replace('torch.', '')}{hint}",
                         "int64", str(got.dtype).replace("torch.", ""))

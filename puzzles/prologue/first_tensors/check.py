@@ -13,7 +13,9 @@ def reference(n):
 def cases(g):
     yield Case("example: n = 3", 3, example=True)
     yield Case("n = 1", 1, note="a (1,) vector is not a 0-d scalar, and (1, 1) is still a matrix")
-    yield Case("n = 0: empty specimens", 0, note="shapes (0,), (0, 0) and (2, 0) are legal")
+    yield Case("n = 0: empty specimens", 0,
+               note="shapes (0,), (0, 0) and (2, 0); torch.tensor([]) has no values to infer "
+                    "a dtype from and gives float32, so pass dtype= explicitly")
     for _ in range(3):
         n = sizes(g, 2, 9)
         yield Case(f"n = {n}", n)

@@ -1,0 +1,148 @@
+"""The scene player: Markdown pages with speaker labels, page by page, with an optional
+typewriter effect (off under reduced motion)."""
+
+from __future__ import annotations
+
+import re
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from game.core.content import Scene
+from game.ui.screens.base import GameScreen
+from game.ui.widgets.header import GameHeader
+
+CHARS_PER_TICK = 14
+TICK_S = 0.03
+
+
+def partial_markdown(text: str, length: int) -> str:
+    """The first `length` characters of `text`, cut at a word and with open `**`, `*` and
+    backtick spans closed, so that half-typed emphasis never shows its asterisks."""
+    cut = text[:length]
+    if length < len(text):
+        space = cut.rfind(" ")
+        cut = cut[:space] if space > 0 else cut
+    for marker in ("**", "`"):
+        if cut.count(marker) % 2:
+            cut += marker
+    singles = len(re.findall(r"(?<!\*)\*(?!\*)", cut))
+    if singles % 2:
+        cut += "*"
+    return cut
+
+
+class SceneScreen(GameScreen):
+    """Enter, Space or → advance; ← goes back; s skips to the puzzle; Esc opens the map."""
+
+    BINDINGS = [Binding("enter,space,right", "next", "Next"),
+                Binding("left", "back", "Back"),
+                Binding("s", "skip", "Skip to puzzle"),
+                Binding("escape", "leave", "Map")]
+
+    def __init__(self, scene: Scene, page: int = 0) -> None:
+        super().__init__()
+        self.scene = scene
+        self.page = page
+        self.shown = 0
+        self._typer: Timer | None = None
+
+    @property
+    def chapter(self) -> str:
+        return self.scene.chapter
+
+    def compose(self) -> ComposeResult:
+        chapter = self.game.catalog.chapter(self.chapter)
+        context = f"{chapter.title if chapter else self.chapter} · {self.scene.title}"
+        yield GameHeader(context)
+        with Vertical(id="stage"):
+            heading = Text(self.scene.title, style="bold")
+            if self.scene.meta.location:
+                heading.append(f"   {self.scene.meta.location}", style="italic dim")
+            yield Static(heading, id="scene-title")
+            with VerticalScroll(id="page-scroll"):
+                yield Static(id="page")
+            yield Static(id="page-indicator")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_page()
+
+    @property
+    def text(self) -> str:
+        return self.scene.pages[self.page]
+
+    @property
+    def typing(self) -> bool:
+        return self.shown < len(self.text)
+
+    def show_page(self) -> None:
+        if self._typer is not None:
+            self._typer.stop()
+            self._typer = None
+        if self.game.reduced_motion:
+            self.shown = len(self.text)
+        else:
+            self.shown = 0
+            self._typer = self.set_interval(TICK_S, self._type_more)
+        self._draw()
+
+    def _type_more(self) -> None:
+        self.shown = min(len(self.text), self.shown + CHARS_PER_TICK)
+        self._draw()
+        if not self.typing and self._typer is not None:
+            self._typer.stop()
+            self._typer = None
+
+    def _draw(self) -> None:
+        shown = self.text if not self.typing else partial_markdown(self.text, self.shown)
+        self.query_one("#page", Static).update(Markdown(shown))
+        last = self.page == len(self.scene.pages) - 1
+        hint = "Enter: the puzzle awaits" if last else "Enter / → next"
+        self.query_one("#page-indicator", Static).update(Text.assemble(
+            (f"page {self.page + 1} of {len(self.scene.pages)}", "bold"),
+            f"  ·  {hint}  ·  ← back  ·  s skip to the puzzle", style="dim"))
+
+    def _remember(self) -> None:
+        self.session.go("scene", chapter=self.chapter, scene=self.scene.id, page=self.page)
+        self.game.autosave()
+
+    def action_next(self) -> None:
+        if self.typing:
+            self.shown = len(self.text)
+            self._draw()
+            return
+        if self.page + 1 < len(self.scene.pages):
+            self.page += 1
+            self.show_page()
+            self._remember()
+            return
+        self.session.mark_seen(self.scene.id)
+        self.game.advance(self.chapter)
+
+    def action_back(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+            self.show_page()
+            self._remember()
+
+    def action_skip(self) -> None:
+        """Mark this scene and the scenes up to the next puzzle as seen, and open that puzzle."""
+        chapter = self.game.catalog.chapter(self.chapter)
+        if chapter is None:
+            return
+        ids = [i.id for i in chapter.items]
+        start = ids.index(self.scene.id) if self.scene.id in ids else 0
+        for item in chapter.items[start:]:
+            if item.kind == "puzzle":
+                break
+            self.session.mark_seen(item.id)
+        self.game.advance(self.chapter)
+
+    def action_leave(self) -> None:
+        self.game.show_map(self.chapter)

@@ -1,0 +1,73 @@
+"""The headless command line: exit codes, JSON on stdout only, friendly errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GELU = ROOT / "puzzles" / "act1" / "gelu"
+
+
+def game(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "game", *args], cwd=cwd, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_verify_pass_is_exit_0_with_one_json_document():
+    proc = game("verify", "act1.gelu", str(GELU / "solution.py"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["version"] == 1 and result["status"] == "pass"
+    assert result["puzzle"] == "act1.gelu" and result["device"] == "cpu"
+    assert {"tests", "constraints", "metrics", "duration_ms", "message"} <= set(result)
+
+
+def test_verify_wrong_is_exit_1_and_names_the_mismatch(tmp_path):
+    proc = game("verify", "act1.gelu", str(GELU / "mutants" / "float64_output.py"), "--json")
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert result["status"] == "wrong_answer"
+    assert "dtype float64 but expected float32" in result["message"]
+
+
+def test_verify_rule_break_names_line_and_column():
+    proc = game("verify", "act1.gelu", str(GELU / "mutants" / "uses_f_gelu.py"), "--json")
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert result["status"] == "constraint_violation"
+    failing = [c for c in result["constraints"] if c["status"] == "fail"]
+    assert failing[0]["line"] == 5 and failing[0]["col"] == 12
+
+
+def test_usage_errors_are_exit_2(tmp_path):
+    assert game("verify", "act1.nope", str(GELU / "solution.py")).returncode == 2
+    missing = game("verify", "act1.gelu", str(tmp_path / "missing.py"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert game("verify").returncode == 2
+    assert game("hint", "act1.nope").returncode == 2
+
+
+def test_list_json_names_entry_points():
+    proc = game("list", "--json")
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    gelu = next(p for p in data["puzzles"] if p["id"] == "act1.gelu")
+    assert gelu["entry"] == "gelu" and gelu["chapter"] == "act1"
+    assert gelu["status"] in ("open", "locked", "solved")
+
+
+def test_hint_levels():
+    one = game("hint", "act1.gelu")
+    three = game("hint", "act1.gelu", "--level", "3")
+    assert one.returncode == three.returncode == 0
+    assert "duck" in one.stdout.lower() and "erf" in three.stdout
+
+
+def test_help_reads_like_a_tool():
+    proc = game("--help")
+    assert proc.returncode == 0
+    for word in ("verify", "list", "hint", "saves", "author", "examples:"):
+        assert word in proc.stdout
