@@ -71,6 +71,7 @@ class Limits(Strict):
     output_kib: int = Field(64, gt=0)
     source_kib: int = Field(64, gt=0)
     max_time_ratio: float | None = Field(None, gt=0)
+    max_peak_mb: float | None = Field(None, gt=0)
 
 
 class Concept(Strict):

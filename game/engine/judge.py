@@ -6,6 +6,7 @@ fork server, compares what comes back and writes the verdict.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib.util
 import io
 import json
@@ -51,6 +52,7 @@ class Outcome:
     cancelled: bool = False
     exit_code: int | None = None
     garbled: str | None = None
+    killed: bool = False  # by the judge (limit, garbled channel, cancel), not by the system
     wall_ms: int = 0
 
     def phase(self, name: str) -> dict[str, Any] | None:
@@ -258,6 +260,7 @@ class Judge:
             "signature": spec.signature, "device": device, "inject": list(check.inject),
             "output_cap": spec.limits.output_kib * 1024,
             "return_inputs": check.check_mutation,
+            "measure_memory": spec.limits.max_peak_mb is not None,
             "cases": [{"args": p.case.args, "grad": p.grads is not None,
                        "upstream": p.upstream, "on_device": check.inputs_on_device}
                       for p in prepared],
@@ -308,6 +311,10 @@ class Judge:
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
         io_r, io_w = os.pipe()
+        for fd in (job_w, res_w):
+            # Big inputs and outputs cross in fewer round trips (each one a context switch).
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         req = {"cpu_s": max(1.0, wall_s - 1), "memory_mb": memory_mb, "device": device,
                "seccomp": self.seccomp, "confine": self.confine, "tmp_root": self.tmp_root}
         server = self._server
@@ -351,7 +358,7 @@ class Judge:
                     what = key.data
                     if what == "job":
                         try:
-                            n = os.write(job_w, pending[:1 << 16])
+                            n = os.write(job_w, pending[:1 << 20])
                             pending = pending[n:]
                         except (BrokenPipeError, BlockingIOError) as exc:
                             if isinstance(exc, BlockingIOError):
@@ -399,6 +406,7 @@ class Judge:
                 self._await_exit(out)
             self._current = None
         out.wall_ms = int((time.monotonic() - start) * 1000)
+        out.killed = killed
         if out.cancelled:
             raise Cancelled()
         return out
@@ -503,8 +511,7 @@ class Judge:
         if out.garbled:
             flag(Status.RUNTIME_ERROR, f"Your code interfered with the result channel: "
                  f"{out.garbled}.")
-        if code is not None and code < 0 and not out.timed_out and not out.stdio_overflow \
-                and -code not in (signal.SIGXCPU,):
+        if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
             if -code == signal.SIGKILL:
                 flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
                      "for using too much memory.")
@@ -553,6 +560,20 @@ class Judge:
             test.actual = mismatch.actual or describe(msg.get("output"))
             flag(Status.WRONG_ANSWER, f"Test '{case.name}' failed: {test.message}")
 
+        peaks = [int(m.get("peak_bytes") or 0) for m in case_msgs.values()
+                 if isinstance(m.get("peak_bytes"), int)]
+        if peaks:
+            result.metrics.peak_bytes = max(peaks)
+            budget = spec.limits.max_peak_mb
+            if budget and max(peaks) > budget * 2**20 and not statuses:
+                worst_case = max(case_msgs.values(), key=lambda m: m.get("peak_bytes") or 0)
+                name = prepared[worst_case["index"]].case.name
+                text = (f"Correct, but test '{name}' held {max(peaks) / 2**20:.1f} MiB of live "
+                        f"tensors at its peak; the budget is {budget:g} MiB.")
+                result.tests[worst_case["index"]].mismatch = "budget"
+                result.tests[worst_case["index"]].status = "fail"
+                result.tests[worst_case["index"]].message = text
+                flag(Status.WRONG_ANSWER, text)
         if ref_ns > 0 and child_ns > 0:
             result.metrics.time_ratio = round(child_ns / ref_ns, 2)
             limit = spec.limits.max_time_ratio

@@ -15,6 +15,7 @@ import struct
 import sys
 import time
 import traceback
+from contextlib import nullcontext
 from typing import Any
 
 import torch
@@ -22,6 +23,7 @@ from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 
 from game.engine import rules as static_rules
 from game.engine import sandbox
+from game.engine.memory import PeakMemory
 
 SUBMISSION = "<submission>"
 
@@ -270,13 +272,17 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         message: dict[str, Any] = {"phase": "case", "index": index}
         sys.stdout = sys.stderr = capture
         try:
+            meter = PeakMemory(device) if job.get("measure_memory") else nullcontext()
             with tracer:
-                start = time.perf_counter_ns()
-                result = entry(*args)
-                if device.type == "cuda":
-                    torch.cuda.synchronize()
-                elapsed = time.perf_counter_ns() - start
+                with meter:
+                    start = time.perf_counter_ns()
+                    result = entry(*args)
+                    if device.type == "cuda":
+                        torch.cuda.synchronize()
+                    elapsed = time.perf_counter_ns() - start
                 still_traced = tracer.active()
+            if isinstance(meter, PeakMemory):
+                message["peak_bytes"] = meter.peak
             # Serialise at once: a thread left running cannot change what was returned.
             message["output"] = encode(result)
             message["time_ns"] = elapsed

@@ -278,7 +278,7 @@ class TorchensteinApp(App[int]):
             self._show(PuzzleScreen(self.catalog.puzzle(item.id)))
 
     def advance(self, chapter_id: str) -> None:
-        """Go on with the story: the chapter's next unseen scene or unsolved puzzle, else the map."""
+        """Go on with the story: the next unseen scene or unsolved puzzle, else the map."""
         chapter = self.catalog.chapter(chapter_id)
         item = next_item(self.catalog, chapter, self.session.progress()) if chapter else None
         if item is not None:
@@ -328,16 +328,18 @@ class TorchensteinApp(App[int]):
 
     # -- leaving --------------------------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Save everything (the open draft included), stop the judge, leave."""
+        """Save everything (the open draft included) and leave; `on_unmount` stops the judge."""
         for screen in self.screen_stack:
             flush = getattr(screen, "flush_draft", None)
             if flush is not None:
                 flush()
         self.autosave()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
         self._closing = True
         self.session.close()
         await self.judge.close()
-        self.exit(0)
 
 
 def make_app(*, save_dir: Path | None = None, content_dir: Path | None = None,

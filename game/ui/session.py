@@ -32,7 +32,7 @@ _PAGE_IN_SAVES = "page" in Location.model_fields
 
 
 def slot_name_for(apprentice: str, taken: set[str]) -> str:
-    """A valid, unused slot name made from the apprentice's name (`Ada Lovelace` -> `ada-lovelace`)."""
+    """A valid, unused slot name from the apprentice's name (`Ada Lovelace` -> `ada-lovelace`)."""
     base = re.sub(r"[^a-z0-9_-]+", "-", apprentice.lower()).strip("-")[:32] or "apprentice"
     try:
         validate_slot_name(base)

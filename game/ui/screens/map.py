@@ -40,8 +40,8 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
 class MapScreen(GameScreen):
     """Enter opens the next scene or puzzle of the highlighted chapter."""
 
-    BINDINGS = [Binding("n", "notebook", "Notebook"), Binding("comma", "settings", "Settings"),
-                Binding("escape", "title", "Title")]
+    BINDINGS = [Binding("enter", "open", "Open"), Binding("n", "notebook", "Notebook"),
+                Binding("comma", "settings", "Settings"), Binding("escape", "title", "Title")]
 
     def __init__(self, chapter_id: str | None = None) -> None:
         super().__init__()
@@ -58,6 +58,7 @@ class MapScreen(GameScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#chapters").border_title = "Chapters"
         self.refresh_map()
         chapters = self.query_one("#chapters", OptionList)
         ids = [o.id for o in chapters.options]
@@ -93,15 +94,18 @@ class MapScreen(GameScreen):
             title = chapter.title if chapter else PLANNED_TITLES.get(chapter_id, chapter_id)
             line = Text.assemble((f" {mark} ", colour), (title, "bold" if state != "soon"
                                                            and state != "locked" else "dim"))
+            line.append("\n   ")
             if chapter is None:
-                line.append("  coming soon", style="italic dim")
+                line.append("coming soon", style="italic dim")
             else:
                 puzzles = chapter.puzzle_ids()
                 solved = sum(p in progress.solved for p in puzzles)
-                line.append("\n   ")
                 line.append_text(progress_bar(solved, len(puzzles)))
                 if state == "locked":
                     line.append("  locked", style="dim")
+                if chapter.spec.side_quest:
+                    line.append("  side quest", style="italic magenta")
+            line.append("\n")
             menu.add_option(Option(line, id=chapter_id))
         if highlighted is not None:
             menu.highlighted = highlighted
@@ -170,9 +174,17 @@ class MapScreen(GameScreen):
     def _highlighted(self) -> None:
         self.show_detail()
 
+    def action_open(self) -> None:
+        menu = self.query_one("#chapters", OptionList)
+        if menu.highlighted is not None:
+            self.open_chapter(menu.get_option_at_index(menu.highlighted).id or "")
+
     @on(OptionList.OptionSelected, "#chapters")
-    def _open_chapter(self, event: OptionList.OptionSelected) -> None:
-        chapter = self.game.catalog.chapter(event.option_id or "")
+    def _chapter_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_chapter(event.option_id or "")
+
+    def open_chapter(self, chapter_id: str) -> None:
+        chapter = self.game.catalog.chapter(chapter_id)
         if chapter is None:
             self.notify("This chapter is coming soon.", severity="warning")
             return

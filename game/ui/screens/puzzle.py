@@ -14,6 +14,7 @@ import subprocess
 import time
 
 from rich.console import Group
+from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 from textual import on, work
@@ -22,7 +23,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Markdown as MarkdownView
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from game.core.content import Puzzle
@@ -39,6 +41,7 @@ RELOAD_DELAY_S = 0.5  # debounce of the quick check after an edit made elsewhere
 POLL_S = 0.5  # how often the draft file is checked for outside edits
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _TRACEBACK_LINE = re.compile(r"^\s*line (\d+), in ", re.MULTILINE)
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 
 
 def file_signature(path: os.PathLike[str] | str | None) -> tuple[int, int, int] | None:
@@ -56,7 +59,7 @@ def hint_panel(puzzle: Puzzle, level: int) -> Panel:
     """One revealed hint tier; the duck speaks first (as a question)."""
     text = puzzle.spec.hints.tiers()[level - 1]
     more = "F1 for the next" if level < 3 else "the last one"
-    return Panel(Text(text), title=HINT_SPEAKERS[level - 1], title_align="left",
+    return Panel(Markdown(text), title=HINT_SPEAKERS[level - 1], title_align="left",
                  subtitle=f"hint {level} of 3 · {more}", subtitle_align="right",
                  border_style="yellow" if level == 1 else "cyan")
 
@@ -135,7 +138,7 @@ class PuzzleScreen(GameScreen):
                 brief.border_title = self.puzzle.title
                 brief.border_subtitle = self.puzzle.id
                 yield Static(Text(self.puzzle.spec.signature, style="bold"), id="signature")
-                yield Markdown(self.puzzle.brief, id="brief-text")
+                yield MarkdownView(self.puzzle.brief, id="brief-text")
                 if self.puzzle.spec.examples:
                     yield Static(Group(
                         Text("Worked examples (cyan > 0, red < 0, dim = 0):", style="italic"),
@@ -181,8 +184,11 @@ class PuzzleScreen(GameScreen):
 
     def on_mount(self) -> None:
         editor = self.editor
-        row, col = self.session.cursor(self.puzzle.id)
-        editor.cursor_location = self._clamp(row, col)
+        if self.puzzle.id in self.session.state.editor:
+            editor.cursor_location = self._clamp(*self.session.cursor(self.puzzle.id))
+        else:  # a fresh draft: start where the work is, at the end of the starter's last line
+            lines = editor.text.rstrip().splitlines() or [""]
+            editor.cursor_location = (len(lines) - 1, len(lines[-1]))
         editor.focus()
         editor.theme = "monokai" if self.app.current_theme.dark else "github_light"
         if self.syntax_missing or not editor.is_syntax_aware:
@@ -313,6 +319,9 @@ class PuzzleScreen(GameScreen):
             lines = _TRACEBACK_LINE.findall(result.traceback)
             if lines:
                 self.jump_to(int(lines[-1]), 1)
+        elif result.status is Status.SYNTAX_ERROR and (found := _SYNTAX_LINE.search(
+                result.message)):
+            self.jump_to(int(found.group(1)), 1)
         if result.passed and not result.quick:
             from game.ui.screens.solved import SolvedScreen
 
@@ -393,7 +402,6 @@ class PuzzleScreen(GameScreen):
         self._poll_draft()
 
     def action_leave(self) -> None:
-        self.flush_draft()
         self.game.show_map(self.puzzle.chapter)
 
     def on_unmount(self) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,38 @@ from game.ui.widgets.header import GameHeader
 
 CHARS_PER_TICK = 14
 TICK_S = 0.03
+SPEAKER = re.compile(r"^\*\*([^*:\n]{1,30}):\*\*\s*(.*)$", re.DOTALL)
+SPEAKER_COLOURS = (("TORCHENSTEIN", "#7be07b"), ("BACKPROP", "#ffd23f"), ("YOU", "#5fd7ff"),
+                   ("HAMMER", "#ff6b6b"))
+
+
+def speaker_style(name: str) -> str:
+    upper = name.upper()
+    colour = next((c for key, c in SPEAKER_COLOURS if key in upper), "#d7afff")
+    return f"bold {colour}"
+
+
+def render_page(text: str) -> RenderableType:
+    """A page as a script: paragraphs that open with `**NAME:**` get the speaker's name in
+    its own coloured column; everything else is Markdown."""
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    names = [m.group(1) for b in blocks if (m := SPEAKER.match(b))]
+    width = min(max((len(n) for n in names), default=0), 20)
+    parts: list[RenderableType] = []
+    for block in blocks:
+        if parts:
+            parts.append(Text(""))
+        found = SPEAKER.match(block)
+        if found is None:
+            parts.append(Markdown(block))
+            continue
+        line = Table.grid(padding=(0, 2))
+        line.add_column(width=width, justify="right")
+        line.add_column(ratio=1)
+        name, said = found.groups()
+        line.add_row(Text(name, style=speaker_style(name)), Markdown(said))
+        parts.append(line)
+    return Group(*parts)
 
 
 def partial_markdown(text: str, length: int) -> str:
@@ -101,7 +135,7 @@ class SceneScreen(GameScreen):
 
     def _draw(self) -> None:
         shown = self.text if not self.typing else partial_markdown(self.text, self.shown)
-        self.query_one("#page", Static).update(Markdown(shown))
+        self.query_one("#page", Static).update(render_page(shown))
         last = self.page == len(self.scene.pages) - 1
         hint = "Enter: the puzzle awaits" if last else "Enter / → next"
         self.query_one("#page-indicator", Static).update(Text.assemble(

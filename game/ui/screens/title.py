@@ -16,13 +16,13 @@ from game.ui.widgets.header import GameHeader
 
 
 def describe_slot(summary: SlotSummary, chapter_title: str | None) -> str:
-    """`ada · Act I — The Ivory Tower · 40%` (or the slot's problem)."""
+    """`ada · Act I · 40% done` (or the slot's problem)."""
     if summary.problem:
         return f"{summary.name} · {summary.problem}"
     parts = [summary.name]
-    if summary.apprentice and summary.apprentice != summary.name:
+    if summary.apprentice and summary.apprentice.lower() != summary.name.lower():
         parts[0] += f" ({summary.apprentice})"
-    parts.append(chapter_title or "the beginning")
+    parts.append(chapter_title.split(" — ")[0] if chapter_title else "the beginning")
     parts.append(f"{summary.percent or 0}% done")
     return " · ".join(parts)
 

@@ -1,4 +1,4 @@
-"""The game's header: where the player is (chapter, scene or puzzle), the judge's device, the slot."""
+"""The header: where the player is (chapter, scene or puzzle), the judge's device, the slot."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ class GameHeader(Horizontal):
 
     def __init__(self, context: str = "") -> None:
         super().__init__()
-        self._context = context
+        self._where = context
 
     def compose(self) -> ComposeResult:
         yield Static("⚗ Torchenstein", id="header-title")
-        yield Static(self._context, id="header-context", markup=False)
+        yield Static(self._where, id="header-context", markup=False)
         yield Static(id="header-device", markup=False)
         yield Static(id="header-slot", markup=False)
 
@@ -36,7 +36,7 @@ class GameHeader(Horizontal):
         self.watch(self.app, "slot_label", self._show_slot)
 
     def set_context(self, context: str) -> None:
-        self._context = context
+        self._where = context
         if self.is_mounted:
             self.query_one("#header-context", Static).update(context)
 

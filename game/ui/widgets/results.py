@@ -98,8 +98,12 @@ class ResultsPanel(VerticalScroll):
         label = " (quick check: examples only)" if result.quick else ""
         head = verdict_line(result)
         head.append(label, style="italic dim")
+        message = Text(result.message)
+        if result.quick and result.passed:
+            message.append("  The examples pass: F6 submits for the full verdict.",
+                           style="bold")
         widgets: list[Widget] = [Static(head, classes="verdict"),
-                                 Static(Text(result.message), classes="verdict-message")]
+                                 Static(message, classes="verdict-message")]
         widgets += [RuleRow(c) for c in result.constraints if c.status == "fail"]
         if result.traceback:
             widgets.append(Static(Text(result.traceback), classes="traceback"))

@@ -1,6 +1,6 @@
 import torch
 
-from game.engine.checks import Case, Check
+from game.engine.checks import Case, Check, Mismatch, describe
 
 
 def reference(dtype):
@@ -20,4 +20,31 @@ def cases(g):
     yield Case("float8_e5m2", torch.float8_e5m2, note="2 mantissa bits")
 
 
-CHECK = Check(reference=reference, cases=cases)
+def evaluate(case, expected, got, ctx):
+    if type(got) is not int:
+        if isinstance(got, float):
+            return Mismatch("type", f"you returned the float {got!r}; a count is a Python int: "
+                            "convert it with int(...)", str(expected), describe(got))
+        if type(got) is torch.Tensor:
+            return Mismatch("type", "you returned a tensor; return a Python int "
+                            "(int(t) or t.item() on an integer tensor)", str(expected),
+                            describe(got))
+        return Mismatch("type", f"expected an int, got {describe(got)}", str(expected),
+                        describe(got))
+    if got == expected:
+        return None
+    dtype = case.args[0]
+    message = f"expected {expected}, got {got}"
+    if got * 2 == expected:
+        message += ": half the answer. eps is the gap just above 1, but counting stays exact " \
+                   "until the gap reaches 2"
+    elif got == expected + 1:
+        message += f": {got} is the first integer that {str(dtype)[6:]} cannot hold; return " \
+                   "the last one before it"
+    elif got == int(torch.finfo(dtype).max):
+        message += ": that is the largest finite value, but long before it the gaps between " \
+                   "neighbouring numbers are wider than 1"
+    return Mismatch("values", message, str(expected), str(got))
+
+
+CHECK = Check(reference=reference, cases=cases, evaluate=evaluate)

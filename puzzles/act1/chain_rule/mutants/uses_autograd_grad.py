@@ -1,0 +1,7 @@
+import torch
+
+
+def grad_of_loss(x, w, b, y):
+    w = w.detach().clone().requires_grad_(True)
+    loss = ((torch.tanh(x @ w + b) - y) ** 2).mean()
+    return torch.autograd.grad(loss, w)[0]

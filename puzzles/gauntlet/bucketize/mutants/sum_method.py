@@ -1,0 +1,2 @@
+def bucketize(v, boundaries):
+    return (boundaries[None] <= v[:, None]).sum(1)

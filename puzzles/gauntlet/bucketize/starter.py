@@ -1,0 +1,8 @@
+# Hammer's Qualifying Exam. `arange`, `where` and your answers to the earlier
+# questions are handed to you by the exam: there is nothing to import.
+# ruff: noqa: F821 - the exam hands these names in
+
+
+def bucketize(v, boundaries):
+    # v: (i,), boundaries: (j,) sorted. out[k] = #{boundaries <= v[k]}
+    return 0 * v

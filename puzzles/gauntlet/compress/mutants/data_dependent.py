@@ -1,0 +1,2 @@
+def compress(g, v, i: int):
+    return v[g]

@@ -1,0 +1,2 @@
+def cumsum(a):
+    return a @ triu(len(a)) - a

@@ -1,0 +1,2 @@
+def cumsum(a):
+    return getattr(a, "cumsum")(0)

@@ -1,0 +1,2 @@
+def cumsum(a):
+    return triu(len(a)) @ a

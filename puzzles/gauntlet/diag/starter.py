@@ -1,0 +1,8 @@
+# Hammer's Qualifying Exam. `arange`, `where` and your answers to the earlier
+# questions are handed to you by the exam: there is nothing to import.
+# ruff: noqa: F821 - the exam hands these names in
+
+
+def diag(a):
+    # a: int64 (i, i). Return the (i,) diagonal: out[k] = a[k, k]
+    return a[0]

@@ -1,0 +1,2 @@
+def diff(a, i: int):
+    return eval("a - where(arange(i) > 0, a[arange(i) - 1], 0)")

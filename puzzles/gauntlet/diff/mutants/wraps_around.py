@@ -1,0 +1,2 @@
+def diff(a, i: int):
+    return a - a[arange(i) - 1]

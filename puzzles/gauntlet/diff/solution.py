@@ -1,0 +1,3 @@
+# ruff: noqa: F821 - the exam hands these names in
+def diff(a, i: int):
+    return a - where(arange(i) > 0, a[arange(i) - 1], 0)

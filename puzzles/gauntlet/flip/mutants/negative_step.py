@@ -1,0 +1,2 @@
+def flip(a, i: int):
+    return a[::-1]

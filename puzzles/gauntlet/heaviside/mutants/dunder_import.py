@@ -1,0 +1,2 @@
+def heaviside(a, b):
+    return __import__("torch").heaviside(a, b)

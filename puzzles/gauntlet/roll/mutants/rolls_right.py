@@ -1,0 +1,2 @@
+def roll(a, i: int):
+    return a[(arange(i) - 1) % i]

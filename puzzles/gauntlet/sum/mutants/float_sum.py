@@ -1,0 +1,2 @@
+def sum(a):
+    return ones(len(a)) @ a[:, None] / 1

@@ -1,0 +1,2 @@
+def triu(j: int):
+    return where(arange(j)[:, None] < arange(j), 1, 0)

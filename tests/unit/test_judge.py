@@ -1,0 +1,74 @@
+"""Judge behaviour beyond the hostile inputs: budgets, quick checks, seeds, metrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.core.content import load_catalog
+from game.core.result import Status
+from game.engine.judge import Judge
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
+ROWSUMS = FIXTURES / "puzzles" / "act1" / "rowsums"
+
+
+@pytest.fixture(scope="module")
+def judge():
+    with Judge(load_catalog(FIXTURES)) as j:
+        yield j
+
+
+def test_memory_budget_passes_the_frugal_and_fails_the_wasteful(judge):
+    good = judge.verify("act1.rowsums", (ROWSUMS / "solution.py").read_text())
+    assert good.status is Status.PASS
+    assert good.metrics.peak_bytes is not None and good.metrics.peak_bytes < 2**20
+    bad = judge.verify("act1.rowsums", (ROWSUMS / "mutants" / "full.py").read_text())
+    assert bad.status is Status.WRONG_ANSWER
+    assert bad.tests[0].mismatch == "budget" and "MiB" in bad.message
+    assert bad.metrics.peak_bytes >= 4 * 2**20
+
+
+def test_quick_runs_only_the_examples(judge):
+    r = judge.verify("act1.double", "def double(x):\n    return 2 * x\n", quick=True)
+    assert r.status is Status.PASS and r.quick
+    assert [t.name for t in r.tests] == ["example"]
+
+
+def test_seed_replays_the_same_cases(judge):
+    wrong = "def double(x):\n    return x + 1\n"
+    a = judge.verify("act1.double", wrong, seed=123)
+    b = judge.verify("act1.double", wrong, seed=123)
+    c = judge.verify("act1.double", wrong, seed=124)
+    assert a.tests[1].inputs == b.tests[1].inputs != c.tests[1].inputs
+    assert a.tests[1].seed == 123
+
+
+def test_metrics_and_runtime_traceback_use_player_lines(judge):
+    r = judge.verify("act1.double", "def double(x):\n\n    return x.nope()\n")
+    assert r.status is Status.RUNTIME_ERROR
+    assert "line 3, in double" in r.message and "AttributeError" in r.message
+    assert "runner.py" not in r.message
+    ok = judge.verify("act1.double", "def double(x):\n    return 2 * x\n")
+    assert ok.metrics.lines == 2 and ok.metrics.time_ratio is not None
+
+
+def test_printed_output_is_kept_per_test(judge):
+    r = judge.verify("act1.double", "def double(x):\n    print(x.shape)\n    return 2 * x\n")
+    assert r.status is Status.PASS
+    assert "torch.Size" in r.tests[0].output
+
+
+def test_unknown_puzzle_is_a_key_error(judge):
+    with pytest.raises(KeyError):
+        judge.verify("act1.nope", "")
+
+
+def test_forced_missing_device_is_explained(judge):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    r = judge.verify("act1.double", "def double(x):\n    return 2 * x\n", device="cuda")
+    assert r.status is Status.RUNTIME_ERROR and "no usable CUDA" in r.message
