@@ -39,7 +39,8 @@ def value_grid(grid: Grid, title: str = "") -> RenderableType:
     depth = _depth(grid)
     if depth == 0:
         body: RenderableType = _cell(grid)  # type: ignore[arg-type]
-        return Panel(body, title=title, expand=False, padding=(0, 1))
+        return Panel(body, title=title, expand=False, padding=(0, 1),
+                     width=max(len(str(grid)) + 4, len(title) + 6))
     rows = [grid] if depth == 1 else grid
     if depth > 2:
         return Panel(Text(str(grid)), title=title, expand=False)
@@ -50,7 +51,10 @@ def value_grid(grid: Grid, title: str = "") -> RenderableType:
     for row in rows:  # type: ignore[union-attr]
         table.add_row(*[_cell(v) for v in row]) if row else table.add_row(Text("(empty)",
                                                                                  style="dim"))
-    return Panel(table, title=title, expand=False, padding=(0, 0))
+    cells = sum(max(len(str(v)) for v in r) + 1 if r else 8 for r in rows[:1])  # type: ignore
+    return Panel(table, title=title, expand=False, padding=(0, 0),
+                 width=max(cells + 2, len(title) + 6) if depth == 1 and len(rows[0]) <= 1
+                 else None)
 
 
 def render_example(example: Example) -> RenderableType:

@@ -232,7 +232,14 @@ class _Checker:
         self.allowlist(ret, params, allowed)
 
     def allowlist(self, ret: ast.Return, params: set[str], allowed: set[str]) -> None:
+        # A lambda or comprehension is reported once, at its own line; its insides are noise.
+        inside = {id(child) for node in ast.walk(ret)
+                  if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                                       ast.GeneratorExp))
+                  for child in ast.walk(node) if child is not node}
         for node in ast.walk(ret):
+            if id(node) in inside:
+                continue
             if isinstance(node, ast.Attribute):
                 if node.attr != "shape":
                     self.add("allowed_only", node, f"`.{node.attr}` is not allowed in the exam"
@@ -243,7 +250,9 @@ class _Checker:
                              f"{self.hint(node.id)}")
             elif isinstance(node, ast.Call):
                 if not isinstance(node.func, ast.Name):
-                    shown = dotted(node.func) or "this call"
+                    shown = dotted(node.func) or (
+                        f".{node.func.attr}" if isinstance(node.func, ast.Attribute)
+                        else "this call")
                     method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                     self.add("allowed_only", node, f"`{shown}(...)` is not allowed in the exam"
                              f"{self.hint(method) or ': call only arange, where, earlier exam '}"

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from game.core.content import Catalog, Chapter, FlowItem, load_catalog
 from game.core.paths import CONTENT_ENV
 from game.core.paths import content_dir as default_content_dir
-from game.core.progress import next_item
+from game.core.progress import item_open, next_item
 from game.core.result import Result
 from game.core.saves import CorruptSave, SaveError, SaveStore
 from game.engine.client import JudgeClient, JudgeUnavailable
@@ -277,14 +277,25 @@ class TorchensteinApp(App[int]):
             self.autosave()
             self._show(PuzzleScreen(self.catalog.puzzle(item.id)))
 
-    def advance(self, chapter_id: str) -> None:
-        """Go on with the story: the next unseen scene or unsolved puzzle, else the map."""
+    def advance(self, chapter_id: str, after: str | None = None) -> None:
+        """Go on with the story: the item that follows `after` in the chapter's flow when it is
+        open, else the first unseen scene or unsolved puzzle, else the map."""
         chapter = self.catalog.chapter(chapter_id)
-        item = next_item(self.catalog, chapter, self.session.progress()) if chapter else None
+        if chapter is None:
+            self.show_map()
+            return
+        progress = self.session.progress()
+        ids = [i.id for i in chapter.items]
+        if after in ids:
+            index = ids.index(after) + 1
+            if index < len(ids) and item_open(self.catalog, chapter, index, progress):
+                self.play(chapter_id, chapter.items[index])
+                return
+        item = next_item(self.catalog, chapter, progress)
         if item is not None:
             self.play(chapter_id, item)
             return
-        if chapter is not None and all(self.session.solved(p) for p in chapter.puzzle_ids()):
+        if all(self.session.solved(p) for p in chapter.puzzle_ids()):
             self.notify(f"{chapter.title}: complete.", title="Chapter complete")
         self.show_map(chapter_id)
 

@@ -45,7 +45,8 @@ def ones(i):
     return arange(i) * 0 + 1
 
 
-def sum(a):  # noqa: A001 - the exam's entry point shadows the builtin on purpose
+# The exam's entry point; it shadows the builtin `sum` in this module, which never uses it.
+def sum(a):
     return ones(len(a)) @ a[:, None]
 
 

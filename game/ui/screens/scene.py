@@ -157,7 +157,7 @@ class SceneScreen(GameScreen):
             self._remember()
             return
         self.session.mark_seen(self.scene.id)
-        self.game.advance(self.chapter)
+        self.game.advance(self.chapter, after=self.scene.id)
 
     def action_back(self) -> None:
         if self.page > 0:
@@ -171,12 +171,13 @@ class SceneScreen(GameScreen):
         if chapter is None:
             return
         ids = [i.id for i in chapter.items]
-        start = ids.index(self.scene.id) if self.scene.id in ids else 0
-        for item in chapter.items[start:]:
+        last = self.scene.id
+        for item in chapter.items[ids.index(self.scene.id) if self.scene.id in ids else 0:]:
             if item.kind == "puzzle":
                 break
             self.session.mark_seen(item.id)
-        self.game.advance(self.chapter)
+            last = item.id
+        self.game.advance(self.chapter, after=last)
 
     def action_leave(self) -> None:
         self.game.show_map(self.chapter)

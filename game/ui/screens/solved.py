@@ -93,7 +93,7 @@ class SolvedScreen(GameScreen):
         return table
 
     def action_continue(self) -> None:
-        self.game.advance(self.puzzle.chapter)
+        self.game.advance(self.puzzle.chapter, after=self.puzzle.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

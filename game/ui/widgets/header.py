@@ -23,25 +23,25 @@ class GameHeader(Horizontal):
 
     def __init__(self, context: str = "") -> None:
         super().__init__()
-        self._where = context
+        self._where = Static(context, id="header-context", markup=False)
+        self._device = Static(id="header-device", markup=False)
+        self._slot = Static(id="header-slot", markup=False)
 
     def compose(self) -> ComposeResult:
         yield Static("⚗ Torchenstein", id="header-title")
-        yield Static(self._where, id="header-context", markup=False)
-        yield Static(id="header-device", markup=False)
-        yield Static(id="header-slot", markup=False)
+        yield self._where
+        yield self._device
+        yield self._slot
 
     def on_mount(self) -> None:
         self.watch(self.app, "device_badge", self._show_device)
         self.watch(self.app, "slot_label", self._show_slot)
 
-    def set_context(self, context: str) -> None:
-        self._where = context
-        if self.is_mounted:
-            self.query_one("#header-context", Static).update(context)
-
     def _show_device(self, badge: str) -> None:
-        self.query_one("#header-device", Static).update(badge)
+        self._device.update(badge)
 
     def _show_slot(self, slot: str) -> None:
-        self.query_one("#header-slot", Static).update(slot)
+        self._slot.update(slot)
+
+    def set_context(self, context: str) -> None:
+        self._where.update(context)

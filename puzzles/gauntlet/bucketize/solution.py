@@ -1,3 +1,2 @@
-# ruff: noqa: F821 - the exam hands these names in
 def bucketize(v, boundaries):
     return where(boundaries[None] <= v[:, None], 1, 0) @ ones(len(boundaries))

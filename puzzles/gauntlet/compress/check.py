@@ -26,6 +26,7 @@ def cases(g):
     yield Case("only the first survives", only_last.flip(0), nonzero_ints(g, 6), 6)
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.compress, cases=cases, exact=True,
               inject=tensor_exam.injected("compress"), inputs_on_device=False)

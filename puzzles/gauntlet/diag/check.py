@@ -12,6 +12,7 @@ def cases(g):
     yield Case("only the diagonal is non-zero", torch.tensor([[0, 0, 0], [0, 4, 0], [0, 0, -3]]))
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.diag, cases=cases, exact=True,
               inject=tensor_exam.injected("diag"), inputs_on_device=False)

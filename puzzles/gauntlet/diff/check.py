@@ -15,6 +15,7 @@ def cases(g):
     yield Case("single non-zero", torch.tensor([4]), 1)
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.diff, cases=cases, exact=True,
               inject=tensor_exam.injected("diff"), inputs_on_device=False)

@@ -1,3 +1,2 @@
-# ruff: noqa: F821 - the exam hands these names in
 def diff(a, i: int):
     return a - where(arange(i) > 0, a[arange(i) - 1], 0)

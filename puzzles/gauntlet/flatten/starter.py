@@ -1,6 +1,5 @@
 # Hammer's Qualifying Exam. `arange`, `where` and your answers to the earlier
 # questions are handed to you by the exam: there is nothing to import.
-# ruff: noqa: F821 - the exam hands these names in
 
 
 def flatten(a, i: int, j: int):

@@ -13,6 +13,7 @@ def cases(g):
     yield Case("palindrome", torch.tensor([2, -1, 4, -1, 2]), 5)
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.flip, cases=cases, exact=True,
               inject=tensor_exam.injected("flip"), inputs_on_device=False)

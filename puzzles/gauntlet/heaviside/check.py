@@ -16,6 +16,7 @@ def cases(g):
     yield Case("random wide values", ints(g, (10,)), ints(g, (10,)))
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.heaviside, cases=cases, exact=True,
               inject=tensor_exam.injected("heaviside"), inputs_on_device=False)

@@ -26,6 +26,7 @@ def cases(g):
     yield Case("n = 50", end(g), end(g), 50)
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.linspace, cases=cases, exact=False,
               inject=tensor_exam.injected("linspace"), inputs_on_device=False)

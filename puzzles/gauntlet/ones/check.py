@@ -9,6 +9,7 @@ def cases(g):
             yield Case(f"i = {i}", i)
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.ones, cases=cases, exact=True,
               inject=tensor_exam.injected("ones"), inputs_on_device=False)

@@ -1,3 +1,2 @@
-# ruff: noqa: F821 - the exam hands these names in
 def pad_to(a, i: int, j: int):
     return a @ where(arange(i)[:, None] == arange(j), 1, 0)

@@ -16,6 +16,7 @@ def cases(g):
     yield Case("random i = 64", ints(g, (64,)))
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.sum, cases=cases, exact=True,
               inject=tensor_exam.injected("sum"), inputs_on_device=False)

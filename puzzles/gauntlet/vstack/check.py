@@ -14,6 +14,7 @@ def cases(g):
     yield Case("a equals b", same, same.clone())
 
 
-# `arange` makes CPU tensors and int64 `@` has no CUDA kernel, so the exam stays on the CPU.
+# `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam
+# runs on the CPU whatever the device.
 CHECK = Check(reference=tensor_exam.vstack, cases=cases, exact=True,
               inject=tensor_exam.injected("vstack"), inputs_on_device=False)

@@ -1,3 +1,2 @@
-# ruff: noqa: F821 - the exam hands these names in
 def vstack(a, b):
     return where(arange(2)[:, None] == 0, a, b)
