@@ -163,7 +163,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_PASS if result.passed else EXIT_FAIL
 
 
-def cmd_hint(args: argparse.Namespace) -> int:
+def _show(args: argparse.Namespace, render) -> int:
+    """Print `render(puzzle)` for the puzzle named by `args.id`."""
     catalog = _catalog()
     try:
         puzzle = catalog.puzzle(args.id)
@@ -172,25 +173,20 @@ def cmd_hint(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from rich.console import Console
 
+    Console().print(render(puzzle))
+    return EXIT_PASS
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
     from game.core.render import render_hint
 
-    Console().print(render_hint(puzzle, args.level))
-    return EXIT_PASS
+    return _show(args, lambda puzzle: render_hint(puzzle, args.level))
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    catalog = _catalog()
-    try:
-        puzzle = catalog.puzzle(args.id)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return EXIT_USAGE
-    from rich.console import Console
-
     from game.core.render import render_brief
 
-    Console().print(render_brief(puzzle))
-    return EXIT_PASS
+    return _show(args, render_brief)
 
 
 def cmd_saves(args: argparse.Namespace) -> int:

@@ -73,11 +73,10 @@ class Scene:
         return self.meta.title
 
 
-@dataclass(frozen=True)
-class Puzzle:
-    spec: PuzzleSpec
-    path: Path
-    brief: str
+class _FromSpec:
+    """`id` and `title` come from the validated spec."""
+
+    spec: PuzzleSpec | ChapterSpec
 
     @property
     def id(self) -> str:
@@ -86,6 +85,13 @@ class Puzzle:
     @property
     def title(self) -> str:
         return self.spec.title
+
+
+@dataclass(frozen=True)
+class Puzzle(_FromSpec):
+    spec: PuzzleSpec
+    path: Path
+    brief: str
 
     @property
     def chapter(self) -> str:
@@ -110,17 +116,9 @@ class FlowItem:
 
 
 @dataclass
-class Chapter:
+class Chapter(_FromSpec):
     spec: ChapterSpec
     items: list[FlowItem]
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def title(self) -> str:
-        return self.spec.title
 
     def puzzle_ids(self) -> list[str]:
         return [i.id for i in self.items if i.kind == "puzzle"]

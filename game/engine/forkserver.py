@@ -23,8 +23,9 @@ from game.engine import sandbox
 MAX_FDS = 3  # job (read end), result (write end), stdout+stderr (write end)
 
 
-def _children_of(pid: int) -> list[int]:
-    found = []
+def parents() -> dict[int, int]:
+    """pid -> parent pid of every living process (zombies excluded), read from /proc."""
+    found = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -34,8 +35,8 @@ def _children_of(pid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) > 1 and int(fields[1]) == pid:
-            found.append(int(name))
+        if len(fields) > 1 and fields[0] != b"Z":
+            found[int(name)] = int(fields[1])
     return found
 
 
@@ -45,7 +46,7 @@ def sweep() -> int:
     me = os.getpid()
     quiet_rounds = 0
     for _ in range(200):
-        strays = _children_of(me)
+        strays = [pid for pid, parent in parents().items() if parent == me]
         for pid in strays:
             try:
                 os.kill(pid, signal.SIGKILL)

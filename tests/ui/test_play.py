@@ -450,7 +450,10 @@ def test_command_palette_jumps_to_an_unlocked_puzzle(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_typewriter_types_unless_motion_is_reduced(tmp_path: Path) -> None:
+def test_typewriter_types_unless_motion_is_reduced(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("game.ui.screens.scene.CHARS_PER_TICK", 1)  # slow enough to catch
+
     async def scenario() -> None:
         app = new_app(tmp_path, reduced_motion=False)
         async with app.run_test(size=SIZE) as pilot:
