@@ -7,6 +7,7 @@ judge. Everything it reports is treated by the judge as untrusted data.
 """
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import io
@@ -200,8 +201,14 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     out = _Out(result_fd)
     with os.fdopen(job_fd, "rb") as fh:
         job = torch.load(io.BytesIO(fh.read()), weights_only=True)
+    # The device first: an address-space limit would stop CUDA from mapping its memory, so it
+    # applies on CPU only (CUDA's own out-of-memory error stands in for it there).
+    try:
+        device, device_error = pick_device(job["device"]), None
+    except RuntimeError as exc:
+        device, device_error = torch.device("cpu"), str(exc)
     sandbox.apply_limits(cpu_s=req["cpu_s"],
-                         memory_mb=None if req.get("device") == "cuda" else req["memory_mb"])
+                         memory_mb=req["memory_mb"] if device.type == "cpu" else None)
     sandboxed = sandbox.forbid_new_processes() if req.get("seccomp", True) else False
     out.send({"phase": "hello", "seccomp": sandboxed, "landlock": req.get("landlock"),
               "caps_dropped": req.get("caps_dropped"),
@@ -213,7 +220,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     try:
         findings, tree = static_rules.check_source(source, job["entry"], job["rules"])
         code = compile(tree, SUBMISSION, "exec",
-                       flags=__import__("__future__").annotations.compiler_flag
+                       flags=__future__.annotations.compiler_flag
                        if job["rules"].get("one_line") else 0, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         where = getattr(exc, "lineno", None)
@@ -230,10 +237,8 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
               "entry_error": missing, "chars": chars})
     if findings or missing:
         return 0
-    try:
-        device = pick_device(job["device"])
-    except RuntimeError as exc:
-        out.send({"phase": "device_error", "message": str(exc)})
+    if device_error:
+        out.send({"phase": "device_error", "message": device_error})
         return 0
     out.send({"phase": "device", "device": str(device)})
 

@@ -38,7 +38,8 @@ def _prctl(option: int, arg2: int | ctypes.c_void_p = 0) -> bool:
     global _libc
     if _libc is None:
         _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    return _libc.prctl(option, arg2, 0, 0, 0) == 0
+    prctl = getattr(_libc, "prctl", None)  # Linux only; elsewhere each step reports False
+    return prctl is not None and prctl(option, arg2, 0, 0, 0) == 0
 
 
 def become_subreaper() -> bool:

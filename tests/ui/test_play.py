@@ -471,7 +471,7 @@ def test_typewriter_types_unless_motion_is_reduced(tmp_path: Path,
 @pytest.mark.parametrize(("text", "length", "expected"), [
     ("**YOU:** Yes. Who is this?", 5, "**YOU**"),
     ("a *very* `odd` day", 9, "a *very*"),
-    ("a *very* `odd` day", 12, "a *very* `odd`"),
+    ("say `a b` now", 7, "say `a`"),
 ])
 def test_partial_markdown_closes_open_spans(text: str, length: int, expected: str) -> None:
     assert partial_markdown(text, length) == expected
