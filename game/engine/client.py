@@ -35,7 +35,8 @@ class JudgeClient:
         self.devices: dict[str, bool] = {}
         self.restarts = 0
         self._ids = itertools.count(1)
-        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        # request id -> (the judge process it was sent to, its answer)
+        self._pending: dict[int, tuple[Any, asyncio.Future[dict[str, Any]]]] = {}
         self._ready: asyncio.Future[dict[str, Any]] | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -54,7 +55,7 @@ class JudgeClient:
             self.python, "-m", "game.engine.service", stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, cwd=str(ROOT),
             env=env, limit=1 << 26, start_new_session=True)
-        self._reader = asyncio.create_task(self._read(self.proc))
+        self._reader = asyncio.create_task(self._read(self.proc, self._ready))
 
     async def wait_ready(self, timeout: float = 60) -> dict[str, bool]:
         await self.start()
@@ -66,7 +67,10 @@ class JudgeClient:
         self.devices = info.get("devices", {})
         return self.devices
 
-    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+    async def _read(self, proc: asyncio.subprocess.Process,
+                    ready: asyncio.Future[dict[str, Any]]) -> None:
+        """Dispatch one process's answers; when it ends, fail only what was sent to it (a
+        restarted judge may already be running beside this reader)."""
         assert proc.stdout is not None
         try:
             while line := await proc.stdout.readline():
@@ -75,21 +79,22 @@ class JudgeClient:
                 except ValueError:
                     continue
                 if msg.get("event") == "ready":
-                    if self._ready and not self._ready.done():
-                        self._ready.set_result(msg)
+                    if not ready.done():
+                        ready.set_result(msg)
                     continue
-                fut = self._pending.pop(msg.get("id"), None)
+                _, fut = self._pending.pop(msg.get("id"), (None, None))
                 if fut and not fut.done():
                     fut.set_result(msg)
         finally:
             await proc.wait()
             error = JudgeUnavailable(f"the judge stopped (exit code {proc.returncode})")
-            if self._ready and not self._ready.done():
-                self._ready.set_exception(error)
-            for fut in self._pending.values():
-                if not fut.done():
-                    fut.set_exception(error)
-            self._pending.clear()
+            if not ready.done():
+                ready.set_exception(error)
+            for rid, (owner, fut) in list(self._pending.items()):
+                if owner is proc:
+                    del self._pending[rid]
+                    if not fut.done():
+                        fut.set_exception(error)
 
     async def _send(self, message: dict[str, Any]) -> None:
         assert self.proc is not None and self.proc.stdin is not None
@@ -107,7 +112,7 @@ class JudgeClient:
         await self.wait_ready()
         rid = next(self._ids)
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending[rid] = fut
+        self._pending[rid] = (self.proc, fut)
         try:
             await self._send({"id": rid, "op": "verify", "puzzle": puzzle_id, "source": source,
                               "quick": quick, "device": device, "seed": seed})

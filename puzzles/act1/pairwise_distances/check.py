@@ -71,7 +71,7 @@ def cases(g):
     for _ in range(3):
         n, m, d = sizes(g, 1, 40), sizes(g, 1, 40), sizes(g, 1, 24)
         yield case(f"random {n} against {m} in {d}-D", *pair(g, n, m, d, scale=2.0))
-    yield case("large: 600 against 500 in 32-D", *pair(g, 600, 500, 32))
+    yield case("large: 400 against 300 in 32-D", *pair(g, 400, 300, 32))
 
 
 CHECK = Check(reference=reference, cases=cases, evaluate=evaluate)
