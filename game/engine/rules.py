@@ -146,9 +146,13 @@ class _Checker:
                 shown = dotted(node) or f".{node.attr}"
             elif isinstance(node, ast.Name) and node.id in self.banned:
                 name = shown = node.id
-            elif isinstance(node, ast.alias) and node.name.split(".")[-1] in self.banned:
-                name = node.name.split(".")[-1]
+            elif isinstance(node, ast.alias) and set(node.name.split(".")) & self.banned:
+                name = next(p for p in node.name.split(".") if p in self.banned)
                 shown = node.name
+            elif isinstance(node, ast.ImportFrom) and set(
+                    (node.module or "").split(".")) & self.banned:
+                name = next(p for p in (node.module or "").split(".") if p in self.banned)
+                shown = node.module
             if name is not None:
                 self.add("banned_call", node,
                          f"`{shown}` is not allowed here{self.hint(name)}")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from ui_helpers import (
     DOUBLE,
     FIXTURE_CONTENT,
@@ -439,9 +440,13 @@ def test_command_palette_jumps_to_an_unlocked_puzzle(tmp_path: Path) -> None:
             await start_new_game(pilot)
             await pilot.press("ctrl+p")
             await type_text(pilot, "Twice")
-            await wait_until(pilot, lambda: app.screen.query("CommandList Option")
-                             or app.screen.query("CommandList"), what="hits")
-            await pilot.pause(0.3)
+
+            def hit() -> bool:
+                found = app.screen.query(CommandList)
+                return bool(found) and found.first().option_count > 0 and "Twice" in str(
+                    found.first().get_option_at_index(0).prompt)
+
+            await wait_until(pilot, hit, what="the palette's hits")
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, PuzzleScreen),
                              what="the puzzle")

@@ -40,6 +40,11 @@ class NotebookScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.query_one("#notebook-body").focus()
+        self.came_from = self.session.location.model_copy()
+        self.session.go("notebook", chapter=self.came_from.chapter)
+        self.game.autosave()
 
     def action_close(self) -> None:
+        self.session.state.location = self.came_from
+        self.game.autosave()
         self.app.pop_screen()

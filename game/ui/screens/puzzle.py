@@ -12,6 +12,7 @@ import re
 import shlex
 import subprocess
 import time
+from pathlib import Path
 
 from rich.console import Group
 from rich.markdown import Markdown
@@ -53,6 +54,16 @@ def file_signature(path: os.PathLike[str] | str | None) -> tuple[int, int, int] 
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def shown_path(path: Path | None) -> str:
+    """A path as the player would type it: `~/...` under the home folder."""
+    if path is None:
+        return ""
+    try:
+        return f"~/{path.relative_to(Path.home())}"
+    except ValueError:
+        return str(path)
 
 
 def hint_panel(puzzle: Puzzle, level: int) -> Panel:
@@ -159,7 +170,7 @@ class PuzzleScreen(GameScreen):
             self.syntax_missing = True
             editor = TextArea.code_editor(text, id="editor")
         editor.border_title = "your draft"
-        editor.border_subtitle = str(self.session.draft_path(self.puzzle.id) or "")
+        editor.border_subtitle = shown_path(self.session.draft_path(self.puzzle.id))
         editor.cursor_blink = not self.game.reduced_motion
         return editor
 
@@ -184,13 +195,9 @@ class PuzzleScreen(GameScreen):
 
     def on_mount(self) -> None:
         editor = self.editor
-        if self.puzzle.id in self.session.state.editor:
-            editor.cursor_location = self._clamp(*self.session.cursor(self.puzzle.id))
-        else:  # a fresh draft: start where the work is, at the end of the starter's last line
-            lines = editor.text.rstrip().splitlines() or [""]
-            editor.cursor_location = (len(lines) - 1, len(lines[-1]))
+        self.call_after_refresh(self._place_cursor)  # once the editor has its size
         editor.focus()
-        editor.theme = "monokai" if self.app.current_theme.dark else "github_light"
+        self.watch(self.app, "theme", self._match_theme)
         if self.syntax_missing or not editor.is_syntax_aware:
             self.notify("Python highlighting could not be loaded (tree-sitter-python is "
                         "missing); the editor works, without colours.", severity="warning",
@@ -199,6 +206,19 @@ class PuzzleScreen(GameScreen):
             self._show_hint(level)
         self.set_interval(POLL_S, self._poll_draft)
         self.session.go("puzzle", chapter=self.puzzle.chapter, puzzle=self.puzzle.id)
+
+    def _match_theme(self) -> None:
+        self.editor.theme = "monokai" if self.app.current_theme.dark else "github_light"
+
+    def _place_cursor(self) -> None:
+        """Where the player left off; in a fresh draft, at the end of the starter's last line."""
+        editor = self.editor
+        if self.puzzle.id in self.session.state.editor:
+            where = self._clamp(*self.session.cursor(self.puzzle.id))
+        else:
+            lines = editor.text.rstrip().splitlines() or [""]
+            where = (len(lines) - 1, len(lines[-1]))
+        editor.move_cursor(where, center=True)
 
     def _clamp(self, row: int, col: int) -> tuple[int, int]:
         doc = self.editor.document
@@ -387,8 +407,9 @@ class PuzzleScreen(GameScreen):
         if path is None:
             return
         if not command:
-            self.notify(f"Set $EDITOR to open it from here, or edit {path} in any editor: "
-                        "changes reload automatically.", title="Your own editor", timeout=10)
+            self.notify(f"Set $EDITOR to open it from here, or edit {shown_path(path)} in any "
+                        "editor: changes reload automatically.", title="Your own editor",
+                        timeout=10)
             return
         try:
             with self.app.suspend():
@@ -396,8 +417,9 @@ class PuzzleScreen(GameScreen):
         except (SuspendNotSupported, OSError) as exc:
             reason = "this terminal cannot hand over" if isinstance(
                 exc, SuspendNotSupported) else str(exc)
-            self.notify(f"Could not open {command} ({reason}). Edit {path} in any editor: "
-                        "changes reload automatically.", title="Your own editor", timeout=10)
+            self.notify(f"Could not open {command} ({reason}). Edit {shown_path(path)} in any "
+                        "editor: changes reload automatically.", title="Your own editor",
+                        timeout=10)
             return
         self._poll_draft()
 

@@ -22,7 +22,8 @@ from game.ui.widgets.header import GameHeader
 CHARS_PER_TICK = 14
 TICK_S = 0.03
 SPEAKER = re.compile(r"^\*\*([^*:\n]{1,30}):\*\*\s*(.*)$", re.DOTALL)
-SPEAKER_COLOURS = (("TORCHENSTEIN", "#7be07b"), ("BACKPROP", "#ffd23f"), ("YOU", "#5fd7ff"),
+SPEAKER_COLOURS = (("TORCHENSTEIN", "#7be07b"), ("VICTOR", "#7be07b"), ("BACKPROP", "#ffd23f"),
+                   ("YOU", "#5fd7ff"),
                    ("HAMMER", "#ff6b6b"))
 
 
@@ -74,9 +75,10 @@ def partial_markdown(text: str, length: int) -> str:
 class SceneScreen(GameScreen):
     """Enter, Space or → advance; ← goes back; s skips to the puzzle; Esc opens the map."""
 
-    BINDINGS = [Binding("enter,space,right", "next", "Next"),
-                Binding("left", "back", "Back"),
-                Binding("s", "skip", "Skip to puzzle"),
+    # Priority: the scrolling page would otherwise take the arrow keys.
+    BINDINGS = [Binding("enter,space,right", "next", "Next", priority=True),
+                Binding("left", "back", "Back", priority=True),
+                Binding("s", "skip", "Skip to puzzle", priority=True),
                 Binding("escape", "leave", "Map")]
 
     def __init__(self, scene: Scene, page: int = 0) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from game.core.content import Puzzle
@@ -19,9 +20,11 @@ from game.ui.widgets.header import GameHeader
 
 def read_only_code(text: str, title: str, widget_id: str) -> TextArea:
     try:
-        area = TextArea.code_editor(text, language="python", read_only=True, id=widget_id)
+        area = TextArea.code_editor(text, language="python", read_only=True, soft_wrap=True,
+                                    highlight_cursor_line=False, id=widget_id)
     except LanguageDoesNotExist:
-        area = TextArea.code_editor(text, read_only=True, id=widget_id)
+        area = TextArea.code_editor(text, read_only=True, soft_wrap=True,
+                                    highlight_cursor_line=False, id=widget_id)
     area.border_title = title
     return area
 
@@ -60,7 +63,7 @@ class SolvedScreen(GameScreen):
                                      "theirs")
             with Vertical(id="remark") as remark:
                 remark.border_title = "Prof. Torchenstein remarks"
-                yield Markdown(self.puzzle.spec.remark.strip())
+                yield Static(Markdown(self.puzzle.spec.remark.strip()))
             yield Static(self.metrics_table(), id="solved-metrics")
             yield Static(Text("Enter: continue the story  ·  Esc: back to the puzzle  ·  "
                               "n: lab notebook", style="dim"), id="solved-help")

@@ -1,0 +1,88 @@
+"""act1.forgetting: learn task A, then task B, and still know task A (class-incremental)."""
+
+import math
+
+import torch
+
+from game.engine.checks import Case, Check, Mismatch
+
+THRESHOLD = 0.85
+PER_CLASS = 100       # training samples per class
+EVAL_PER_CLASS = 50   # held-out samples per class
+
+
+def tasks(g):
+    """Four Gaussian blobs in the plane, two rows of two: task A (classes 0, 1) is one row,
+    task B (classes 2, 3) the row beside it, 3 units away. Rotation, shift and spread are
+    random; the classes are always well separated (a joint classifier scores about 99 %)."""
+    theta = float(torch.rand((), generator=g)) * 2 * math.pi
+    spread = 0.45 + 0.15 * float(torch.rand((), generator=g))
+    base = torch.tensor([[-2.5, 0.0], [2.5, 0.0], [-2.5, 3.0], [2.5, 3.0]])
+    base = base - base.mean(0)
+    rot = torch.tensor([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    centres = base @ rot.T + torch.randn(2, generator=g)
+
+    def draw(classes, per):
+        y = torch.tensor(classes).repeat_interleave(per)
+        x = centres[y] + torch.randn(len(y), 2, generator=g) * spread
+        order = torch.randperm(len(y), generator=g)
+        return x[order].contiguous(), y[order].contiguous()
+
+    xa, ya = draw([0, 1], PER_CLASS)
+    xb, yb = draw([2, 3], PER_CLASS)
+    x_eval, y_eval = draw([0, 1, 2, 3], EVAL_PER_CLASS)
+    seed = int(torch.randint(0, 2**31 - 1, (1,), generator=g))
+    return (xa, ya, xb, yb, x_eval, seed), y_eval
+
+
+def cases(g):
+    for i in range(5):
+        args, labels = tasks(g)
+        name = "example: two blobs per task" if i == 0 else f"random tasks #{i}"
+        yield Case(name, *args, example=i == 0, data={"labels": labels},
+                   note="accuracy on held-out samples of each task must be at least "
+                        f"{THRESHOLD:.2f}")
+
+
+def _counts(pred):
+    values, counts = torch.unique(pred, return_counts=True)
+    return ", ".join(f"{int(v)}: {int(c)}" for v, c in zip(values, counts, strict=True))
+
+
+def evaluate(case, expected, got, ctx):
+    labels = case.data["labels"]
+    n = len(labels)
+    if type(got) is not torch.Tensor:
+        what = got.get("__unsupported__") if isinstance(got, dict) else type(got).__name__
+        return Mismatch("type", f"return a torch.Tensor of labels, not a {what}")
+    if tuple(got.shape) != (n,):
+        hint = ""
+        if got.dim() == 2 and got.shape[0] == n and got.shape[1] > 1:
+            hint = " — that looks like one score per class (logits): the label is the " \
+                   "index of the largest score, .argmax(dim=1)"
+        elif got.dim() == 2 and tuple(got.shape) == (n, 1):
+            hint = " — drop the extra dimension (argmax without keepdim=True)"
+        return Mismatch("shape", f"return one label per row of x_eval: shape ({n},), got "
+                        f"{tuple(got.shape)}{hint}", f"int64 ({n},)", str(tuple(got.shape)))
+    if got.dtype != torch.int64:
+        return Mismatch("dtype", "labels are class indices: int64 (argmax already gives int64), "
+                        f"got {str(got.dtype).replace('torch.', '')}",
+                        "int64", str(got.dtype).replace("torch.", ""))
+    outside = (got < 0) | (got > 3)
+    if bool(outside.any()):
+        return Mismatch("values", f"labels must be 0, 1, 2 or 3; got {int(got[outside][0])}")
+    for name, mask, mine in (("A", labels < 2, "classes 0 and 1"),
+                             ("B", labels >= 2, "classes 2 and 3")):
+        acc = float((got[mask] == labels[mask]).double().mean())
+        if acc < THRESHOLD:
+            said = _counts(got[mask])
+            what = (f"the model forgot task A ({mine}): its held-out samples were labelled "
+                    f"{{{said}}}") if name == "A" else \
+                   (f"the model has not learnt task B ({mine}): its held-out samples were "
+                    f"labelled {{{said}}}")
+            return Mismatch("values", f"accuracy on held-out task {name} samples is {acc:.2f}, "
+                            f"below {THRESHOLD:.2f}: {what}", f">= {THRESHOLD:.2f}", f"{acc:.2f}")
+    return None
+
+
+CHECK = Check(cases=cases, evaluate=evaluate, inputs_on_device=False)
