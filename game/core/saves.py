@@ -267,6 +267,7 @@ class Location(_Model):
     screen: Screen = "title"
     chapter: str | None = None
     scene: str | None = None
+    page: NonNegInt = 0
     puzzle: str | None = None
 
 

@@ -131,10 +131,13 @@ class JudgeClient:
         return Result.model_validate(msg["result"])
 
     async def cancel(self) -> None:
-        """Kill the running check's child (the judge itself stays up)."""
+        """Cancel every check sent and not yet answered, queued or running (the judge itself
+        stays up). Each one answers `CheckCancelled`."""
         if self.alive:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                await self._send({"op": "cancel"})
+                for rid, (owner, _) in list(self._pending.items()):
+                    if owner is self.proc:
+                        await self._send({"op": "cancel", "id": rid})
 
     async def close(self) -> None:
         if self.proc is None:

@@ -166,6 +166,9 @@ def serve(sock: socket.socket) -> None:
                 os.close(fd)
             sock.send(json.dumps({"error": "expected 3 descriptors"}).encode())
             continue
+        if req.get("measure_memory") and idle_work:
+            # Paid here, before the child exists, so it never counts against its wall limit.
+            idle_work.pop()()
         workdir = tempfile.mkdtemp(prefix="torchenstein-run-", dir=req.get("tmp_root"))
         pid = os.fork()
         if pid == 0:

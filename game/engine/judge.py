@@ -192,6 +192,11 @@ class Judge:
         self._kill(pid)
         return True
 
+    def kill_if_running(self, token: threading.Event | None) -> None:
+        """Kill the running child if it belongs to the run whose cancel event is `token`."""
+        if token is not None and token is self._cancel and self._current is not None:
+            self._kill(self._current)
+
     @staticmethod
     def _kill(pid: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -206,12 +211,14 @@ class Judge:
 
     # -- verification --------------------------------------------------------------------------
     def verify(self, puzzle_id: str, source: str | bytes, *, quick: bool = False,
-               device: str | None = None, seed: int | None = None) -> Result:
+               device: str | None = None, seed: int | None = None,
+               cancel: threading.Event | None = None) -> Result:
         """Judge `source` against puzzle `puzzle_id`. Raises KeyError for an unknown puzzle and
-        Cancelled when `cancel()` interrupted the run; every other outcome is a Result."""
+        Cancelled when `cancel()` (or the `cancel` event, which may be set before the run even
+        starts) interrupted it; every other outcome is a Result."""
         puzzle = self.catalog.puzzle(puzzle_id)
         with self._lock:
-            self._cancel.clear()
+            self._cancel = cancel or threading.Event()
             started = time.monotonic()
             try:
                 result = self._verify(puzzle, source, quick=quick, device=device or self.device,
@@ -268,7 +275,8 @@ class Judge:
         buf = io.BytesIO()
         torch.save(job, buf)
         outcome = self._run(buf.getvalue(), spec.limits.wall_s, spec.limits.memory_mb, device,
-                            spec.limits.output_kib * 1024)
+                            spec.limits.output_kib * 1024,
+                            measure_memory=spec.limits.max_peak_mb is not None)
         return self._decide(puzzle, check, prepared, outcome, source, seed)
 
     @staticmethod
@@ -306,7 +314,7 @@ class Judge:
             self._server = ForkServer(fork=False)
 
     def _run(self, job: bytes, wall_s: float, memory_mb: int, device: str,
-             output_cap: int) -> Outcome:
+             output_cap: int, measure_memory: bool = False) -> Outcome:
         self._ensure_server()
         out = Outcome()
         job_r, job_w = os.pipe()
@@ -317,7 +325,8 @@ class Judge:
             with contextlib.suppress(OSError):
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         req = {"cpu_s": max(1.0, wall_s - 1), "memory_mb": memory_mb, "device": device,
-               "seccomp": self.seccomp, "confine": self.confine, "tmp_root": self.tmp_root}
+               "seccomp": self.seccomp, "confine": self.confine, "tmp_root": self.tmp_root,
+               "measure_memory": measure_memory}
         server = self._server
         try:
             socket.send_fds(server.sock, [json.dumps(req).encode()], [job_r, res_w, io_w])

@@ -2,7 +2,8 @@
 
 Requests:  {"id": 1, "op": "verify", "puzzle": "act1.gelu", "source": "...", "quick": false,
             "device": "auto", "seed": null}
-           {"op": "cancel"}           kill the running child; its request answers "cancelled"
+           {"op": "cancel", "id": 1}  cancel request 1, queued or running: it answers
+                                      "cancelled" (without an id: whatever is running)
            {"id": 2, "op": "ping"}
 Responses: {"event": "ready", "devices": {...}} once at start, then one line per request:
            {"id": 1, "result": {...}} | {"id": 1, "cancelled": true} | {"id": 1, "error": "..."}
@@ -34,6 +35,8 @@ class Service:
         self.out = out
         self.write_lock = threading.Lock()
         self.jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.tokens: dict[Any, threading.Event] = {}
+        self.tokens_lock = threading.Lock()
 
     def send(self, message: dict[str, Any]) -> None:
         with self.write_lock:
@@ -47,7 +50,7 @@ class Service:
                 result = self.judge.verify(req["puzzle"], req["source"],
                                            quick=bool(req.get("quick")),
                                            device=req.get("device") or "auto",
-                                           seed=req.get("seed"))
+                                           seed=req.get("seed"), cancel=self.token(rid))
                 self.send({"id": rid, "result": result.model_dump(mode="json")})
             except Cancelled:
                 self.send({"id": rid, "cancelled": True})
@@ -55,6 +58,22 @@ class Service:
                 self.send({"id": rid, "error": str(exc.args[0] if exc.args else exc)})
             except Exception as exc:  # noqa: BLE001 - the service must answer every request
                 self.send({"id": rid, "error": f"{type(exc).__name__}: {exc}"})
+            finally:
+                with self.tokens_lock:
+                    self.tokens.pop(rid, None)
+
+    def token(self, rid: Any) -> threading.Event:
+        """The cancel event of request `rid` (created on first use, by either side)."""
+        with self.tokens_lock:
+            return self.tokens.setdefault(rid, threading.Event())
+
+    def cancel(self, rid: Any) -> None:
+        """Cancel request `rid` (queued or running); without an id, whatever is running."""
+        if rid is None:
+            self.judge.cancel()
+            return
+        self.token(rid).set()
+        self.judge.kill_if_running(self.tokens.get(rid))
 
     def run(self, stdin=sys.stdin) -> None:
         thread = threading.Thread(target=self.worker, daemon=True)
@@ -70,7 +89,7 @@ class Service:
             if op == "verify":
                 self.jobs.put(req)
             elif op == "cancel":
-                self.judge.cancel()
+                self.cancel(req.get("id"))
             elif op == "ping":
                 self.send({"id": req.get("id"), "pong": True})
             else:

@@ -42,3 +42,22 @@ def test_verify_cancel_and_restart():
         assert client.proc is not None and client.proc.returncode is not None
 
     asyncio.run(scenario())
+
+
+def test_cancel_sent_before_the_check_starts_is_not_lost():
+    async def scenario() -> None:
+        client = JudgeClient(env={"TORCHENSTEIN_CONTENT": str(FIXTURES)})
+        try:
+            await client.wait_ready()
+            first = asyncio.create_task(client.verify("act1.double", SPIN))
+            queued = asyncio.create_task(client.verify("act1.double", SPIN))
+            await asyncio.sleep(0)  # both sent; the second waits behind the first
+            await asyncio.sleep(0.2)
+            await client.cancel()
+            for task in (first, queued):
+                with pytest.raises(CheckCancelled):
+                    await asyncio.wait_for(task, 5)
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())
