@@ -22,10 +22,10 @@ def judge():
 
 def test_memory_budget_passes_the_frugal_and_fails_the_wasteful(judge):
     good = judge.verify("act1.rowsums", (ROWSUMS / "solution.py").read_text())
-    assert good.status is Status.PASS
+    assert good.status is Status.PASS, good.message
     assert good.metrics.peak_bytes is not None and good.metrics.peak_bytes < 2**20
     bad = judge.verify("act1.rowsums", (ROWSUMS / "mutants" / "full.py").read_text())
-    assert bad.status is Status.WRONG_ANSWER
+    assert bad.status is Status.WRONG_ANSWER, bad.message
     assert bad.tests[0].mismatch == "budget" and "MiB" in bad.message
     assert bad.metrics.peak_bytes >= 4 * 2**20
 
