@@ -27,6 +27,7 @@ from typing import Any
 import torch
 
 from game.core.content import Catalog, ContentError, Puzzle, load_catalog
+from game.core.models import PuzzleSpec
 from game.core.result import ConstraintResult, Metrics, Result, Status, TestResult, worst
 from game.engine import forkserver, sandbox
 from game.engine.checks import Case, Check, Context, summarise_inputs
@@ -274,9 +275,7 @@ class Judge:
         }
         buf = io.BytesIO()
         torch.save(job, buf)
-        outcome = self._run(buf.getvalue(), spec.limits.wall_s, spec.limits.memory_mb, device,
-                            spec.limits.output_kib * 1024,
-                            measure_memory=spec.limits.max_peak_mb is not None)
+        outcome = self._run(buf.getvalue(), spec, device)
         return self._decide(puzzle, check, prepared, outcome, source, seed)
 
     @staticmethod
@@ -313,8 +312,7 @@ class Judge:
             self._server.close()
             self._server = ForkServer(fork=False)
 
-    def _run(self, job: bytes, wall_s: float, memory_mb: int, device: str,
-             output_cap: int, measure_memory: bool = False) -> Outcome:
+    def _run(self, job: bytes, spec: PuzzleSpec, device: str) -> Outcome:
         self._ensure_server()
         out = Outcome()
         job_r, job_w = os.pipe()
@@ -324,9 +322,12 @@ class Judge:
             # Big inputs and outputs cross in fewer round trips (each one a context switch).
             with contextlib.suppress(OSError):
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-        req = {"cpu_s": max(1.0, wall_s - 1), "memory_mb": memory_mb, "device": device,
-               "seccomp": self.seccomp, "confine": self.confine, "tmp_root": self.tmp_root,
-               "measure_memory": measure_memory}
+        wall_s, output_cap = spec.limits.wall_s, spec.limits.output_kib * 1024
+        req = {"cpu_s": max(1.0, wall_s - 1), "memory_mb": spec.limits.memory_mb,
+               "device": device, "tmp_root": self.tmp_root,
+               # A puzzle that teaches multiprocessing declares it; only then may a child fork.
+               "seccomp": self.seccomp and spec.rules.processes == 0,
+               "confine": self.confine, "measure_memory": spec.limits.max_peak_mb is not None}
         server = self._server
         try:
             socket.send_fds(server.sock, [json.dumps(req).encode()], [job_r, res_w, io_w])
