@@ -72,6 +72,7 @@ class Limits(Strict):
     source_kib: int = Field(64, gt=0)
     max_time_ratio: float | None = Field(None, gt=0)
     max_peak_mb: float | None = Field(None, gt=0)
+    max_params: int | None = Field(None, gt=0)
 
 
 class Concept(Strict):

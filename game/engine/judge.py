@@ -259,7 +259,7 @@ class Judge:
         cases = list(check.cases(gen))
         if quick:
             cases = [c for c in cases if c.example] or cases[:2]
-        prepared = [self._prepare(check, c, gen) for c in cases]
+        prepared = [self._prepare(check, c, gen, spec.kind) for c in cases]
         rules = {**spec.rules.model_dump(), "lockdown": spec.rules.locked_down}
         if rules["allowed_names"] is not None:
             rules["allowed_names"] = [*rules["allowed_names"], *check.inject]
@@ -270,7 +270,8 @@ class Judge:
             "return_inputs": check.check_mutation,
             "measure_memory": spec.limits.max_peak_mb is not None,
             "cases": [{"args": p.case.args, "grad": p.grads is not None,
-                       "upstream": p.upstream, "on_device": check.inputs_on_device}
+                       "upstream": p.upstream, "on_device": check.inputs_on_device,
+                       "init": p.case.init, "state": p.case.state}
                       for p in prepared],
         }
         buf = io.BytesIO()
@@ -284,7 +285,8 @@ class Judge:
                       message=f"The file is {size:,} bytes; submissions may be at most "
                       f"{limit:,} bytes.")
 
-    def _prepare(self, check: Check, case: Case, gen: torch.Generator) -> _Prepared:
+    def _prepare(self, check: Check, case: Case, gen: torch.Generator,
+                 kind: str = "function") -> _Prepared:
         want_grad = check.grad if case.grad is None else case.grad
         args = _clone(case.args)
         leaves = _float_leaves(args) if want_grad else []
@@ -293,8 +295,9 @@ class Judge:
         expected, grads, upstream = None, None, None
         ref_ns = 0  # no reference, no time ratio
         if check.reference is not None:
+            call = case.build(check.reference) if kind == "class" else check.reference
             start = time.perf_counter_ns()
-            expected = check.reference(*args)
+            expected = call(*args)
             ref_ns = time.perf_counter_ns() - start
         if leaves and check.reference is not None:
             outs = [expected] if type(expected) is torch.Tensor else _float_leaves(expected)
@@ -571,6 +574,16 @@ class Judge:
             test.actual = mismatch.actual or describe(msg.get("output"))
             flag(Status.WRONG_ANSWER, f"Test '{case.name}' failed: {test.message}")
 
+        params = [m["params"] for m in case_msgs.values() if type(m.get("params")) is int]
+        if params:
+            result.metrics.params = max(params)
+            budget = spec.limits.max_params
+            if budget is not None and max(params) > budget and not statuses:
+                text = (f"Correct, but your model has {max(params):,} parameters; the budget "
+                        f"is {budget:,}.")
+                for test in result.tests:
+                    test.mismatch, test.status, test.message = "budget", "fail", text
+                flag(Status.WRONG_ANSWER, text)
         peaks = [int(m.get("peak_bytes") or 0) for m in case_msgs.values()
                  if isinstance(m.get("peak_bytes"), int)]
         if peaks:

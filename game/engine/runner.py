@@ -279,9 +279,13 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         try:
             meter = PeakMemory(device) if job.get("measure_memory") else nullcontext()
             with tracer:
+                call = entry
+                if job["kind"] == "class":
+                    call = _build(entry, case, device)
+                    message["params"] = _count_params(call)
                 with meter:
                     start = time.perf_counter_ns()
-                    result = entry(*args)
+                    result = call(*args)
                     if device.type == "cuda":
                         torch.cuda.synchronize()
                     elapsed = time.perf_counter_ns() - start
@@ -311,6 +315,34 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         out.send(message)
     out.send({"phase": "done"})
     return 0
+
+
+def _build(cls: Any, case: dict, device: torch.device) -> Any:
+    """A class puzzle's instance: `cls(*init)`, the judge's state loaded, on the device."""
+    module = cls(*case.get("init", ()))
+    state = case.get("state")
+    if state is not None:
+        mine = module.state_dict() if isinstance(module, torch.nn.Module) else {}
+        wanted = {k: tuple(v.shape) for k, v in state.items()}
+        have = {k: tuple(v.shape) for k, v in mine.items()}
+        if wanted != have:
+            missing = sorted(set(wanted) - set(have))
+            extra = sorted(set(have) - set(wanted))
+            shapes = sorted(k for k in set(wanted) & set(have) if wanted[k] != have[k])
+            raise RuntimeError(
+                "the judge's weights do not fit your module: "
+                + "; ".join(filter(None, [
+                    f"it expects {', '.join(missing)}" if missing else "",
+                    f"it has no place for your {', '.join(extra)}" if extra else "",
+                    *(f"{k} should be {wanted[k]}, yours is {have[k]}" for k in shapes)])))
+        module.load_state_dict(state)
+    return module.to(device) if isinstance(module, torch.nn.Module) else module
+
+
+def _count_params(module: Any) -> int | None:
+    if not isinstance(module, torch.nn.Module):
+        return None
+    return sum(p.numel() for p in module.parameters())
 
 
 def _clone_inputs(value: Any) -> Any:

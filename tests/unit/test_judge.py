@@ -72,3 +72,26 @@ def test_forced_missing_device_is_explained(judge):
         pytest.skip("this machine has CUDA")
     r = judge.verify("act1.double", "def double(x):\n    return 2 * x\n", device="cuda")
     assert r.status is Status.RUNTIME_ERROR and "no usable CUDA" in r.message
+
+
+def fixture(puzzle: str, name: str) -> str:
+    return (FIXTURES / "puzzles" / "act1" / puzzle / name).read_text()
+
+
+def test_class_puzzle_loads_the_judges_weights_and_checks_gradients(judge):
+    ok = judge.verify("act1.tinynet", fixture("tinynet", "solution.py"))
+    assert ok.status is Status.PASS, ok.message
+    assert ok.metrics.params == 4 * 8 + 8 + 8 + 1  # the largest case, d = 4
+    wrong = judge.verify("act1.tinynet", fixture("tinynet", "mutants/no_relu.py"))
+    assert wrong.status is Status.WRONG_ANSWER
+    names = judge.verify("act1.tinynet", fixture("tinynet", "mutants/wrong_names.py"))
+    assert names.status is Status.RUNTIME_ERROR
+    assert "it expects fc1.bias, fc1.weight" in names.message
+
+
+def test_parameter_budget(judge):
+    ok = judge.verify("act1.compact", fixture("compact", "solution.py"))
+    assert ok.status is Status.PASS and ok.metrics.params == 5
+    big = judge.verify("act1.compact", fixture("compact", "mutants/huge.py"))
+    assert big.status is Status.WRONG_ANSWER and big.tests[0].mismatch == "budget"
+    assert "1,537 parameters" in big.message and "100" in big.message

@@ -31,7 +31,8 @@ __all__ = [
 
 @dataclass(init=False)
 class Case:
-    """One call of the player's entry point: `entry(*args)`.
+    """One call of the player's entry point: `entry(*args)`; for a class puzzle,
+    `entry(*init)` (with the `state` dict loaded, when given) is built and then called on `args`.
 
     `example` cases are the quick checks (and the ones the brief shows). `note` says why the case
     exists and is shown when it fails. `exact`, `rtol`, `atol` override the check's defaults.
@@ -46,14 +47,25 @@ class Case:
     atol: float | None = None
     grad: bool | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    init: tuple = ()
+    state: dict[str, torch.Tensor] | None = None
 
     def __init__(self, name: str, *args: Any, example: bool = False, note: str = "",
                  exact: bool | None = None, rtol: float | None = None,
                  atol: float | None = None, grad: bool | None = None,
-                 data: dict[str, Any] | None = None) -> None:
+                 data: dict[str, Any] | None = None, init: tuple = (),
+                 state: dict[str, torch.Tensor] | None = None) -> None:
         self.name, self.args, self.example, self.note = name, args, example, note
         self.exact, self.rtol, self.atol, self.grad = exact, rtol, atol, grad
         self.data = data or {}
+        self.init, self.state = init, state
+
+    def build(self, cls: Callable[..., Any]) -> Any:
+        """For class puzzles: `cls(*init)`, with `state` loaded (strictly) when given."""
+        module = cls(*self.init)
+        if self.state is not None:
+            module.load_state_dict(self.state)
+        return module
 
 
 @dataclass
