@@ -1,79 +1,177 @@
-"""act1.fix_pipeline: the judge inspects what the repaired pipeline yields, bit for bit."""
+"""act1.fix_pipeline: split first, then augment — and only the training side."""
 
 import torch
 
-from game.engine.checks import Case, Check, Mismatch, describe
-from game.engine.checks.images import bit_rows, lookup, same_multiset
+from game.engine.checks import Case, Check, Mismatch
+
+MIN_SHARE, MAX_SHARE = 0.3, 0.7   # mirrored share of the augmented copies, when there are many
+SHARE_FROM = 100                  # this many asymmetric training images make the share meaningful
 
 
-def pool(g, n, n_test, shape=(3, 8, 8), symmetric=0):
-    """`n` distinct quantised images (k / 255), `n_test` of them marked test, shuffled."""
-    images = torch.randint(0, 256, (n, *shape), generator=g).float() / 255
-    for i in range(symmetric):  # mirror-symmetric images: their flip is themselves
-        w = shape[-1]
+# -- data --------------------------------------------------------------------------------------
+
+def _key(img):
+    return img.contiguous().numpy().tobytes()
+
+
+def pool(g, n, m, shape, symmetric=0):
+    """`n` training and `m` test images, shuffled into one pool with an `is_test` mask. Pixel
+    values are k / 255. `symmetric` training images equal their own mirror image. No image
+    equals another image or another image's mirror."""
+    images = torch.randint(0, 256, (n + m, *shape), generator=g).float() / 255
+    w = shape[-1]
+    for i in range(symmetric):
         images[i, ..., w - w // 2:] = images[i, ..., : w // 2].flip(-1)
-    labels = torch.randint(0, 10, (n,), generator=g)
-    is_test = torch.zeros(n, dtype=torch.bool)
-    is_test[torch.randperm(n, generator=g)[:n_test]] = True
+    is_test = torch.arange(n + m) >= n
+    order = torch.randperm(n + m, generator=g)
+    images, is_test = images[order].contiguous(), is_test[order].contiguous()
+    seen = set()
+    for img in images:
+        keys = {_key(img), _key(img.flip(-1))}
+        assert not keys & seen, "case data: a duplicate image"
+        seen |= keys
+    labels = torch.randint(0, 10, (n + m,), generator=g)
     return images, labels, is_test
 
 
+def _seed(g):
+    return int(torch.randint(0, 2**31 - 1, (1,), generator=g))
+
+
 def cases(g):
-    yield Case("example: four images, one for the test", *pool(g, 4, 1), example=True)
-    yield Case("a typical split (48 train, 16 test)", *pool(g, 64, 16))
-    yield Case("mirror-symmetric training images", *pool(g, 12, 3, symmetric=4),
-               note="a symmetric image and its flip are the same picture: it appears twice")
-    yield Case("no test images at all", *pool(g, 6, 0))
-    yield Case("only test images", *pool(g, 5, 5), note="nothing may reach training")
-    yield Case("one training image, greyscale", *pool(g, 3, 2, shape=(1, 5, 7)))
+    yield Case("example: six images, two of them test images", *pool(g, 4, 2, (3, 2, 3)), 7,
+               example=True)
+    shared: dict = {}
+    data = pool(g, 200, 100, (3, 8, 8), symmetric=10)
+    seed = _seed(g)
+    yield Case("300 images, 100 of them test images", *data, seed,
+               data={"role": "first", "shared": shared})
+    yield Case("the same call again: the same seed must mirror the same images", *data, seed,
+               data={"role": "again", "shared": shared})
+    yield Case("the same images with another seed", *data, seed ^ 0x5A5A5A,
+               data={"role": "other", "shared": shared})
+    yield Case("CIFAR-sized: 450 images of (3, 32, 32), 150 of them test images",
+               *pool(g, 300, 150, (3, 32, 32), symmetric=5), _seed(g))
+    yield Case("no test images at all", *pool(g, 200, 0, (3, 4, 4)), _seed(g))
+    yield Case("every image is a test image", *pool(g, 0, 5, (3, 4, 4)), _seed(g),
+               note="nothing may be yielded: images (0, 3, 4, 4), labels (0,)")
+    yield Case("a single training image", *pool(g, 1, 3, (3, 4, 4)), _seed(g))
+    yield Case("mirror-symmetric training images", *pool(g, 60, 20, (1, 6, 6), symmetric=20),
+               _seed(g), note="an image that is its own mirror image may come out twice as it is")
 
 
-def _tensor_pair(got):
-    if type(got) is not tuple or len(got) != 2 or any(type(t) is not torch.Tensor for t in got):
-        return Mismatch("type", "return a tuple (train_images, train_labels) of two tensors, "
-                        f"not {describe(got)}")
+# -- judging -----------------------------------------------------------------------------------
+
+def _name(i, mirrored):
+    return f"images[{i}]" + (" mirrored" if mirrored else "")
+
+
+def _not_found(img, images):
+    for what, dims in (("upside down (dimension -2 reversed)", (-2,)),
+                       ("rotated by 180°", (-2, -1))):
+        hit = (images.flip(dims) == img).flatten(1).all(1).nonzero().flatten()
+        if len(hit):
+            return f"it is images[{int(hit[0])}] {what}: the mirror image reverses the last " \
+                   "dimension, flip(-1)"
+    return "it is not one of the training images, nor a mirror image of one"
+
+
+def _shape_problems(got, images):
+    """A Mismatch for a wrong type, shape or dtype, or None and the two tensors."""
+    if type(got) is not tuple or len(got) != 2:
+        what = got.get("__unsupported__") if isinstance(got, dict) else (
+            f"{type(got).__name__} of {len(got)}" if isinstance(got, (tuple, list))
+            else type(got).__name__)
+        return Mismatch("type", f"return a tuple (train_images, train_labels), got a {what}")
+    out_x, out_y = got
+    for name, value in (("train_images", out_x), ("train_labels", out_y)):
+        if type(value) is not torch.Tensor:
+            what = value.get("__unsupported__") if isinstance(value, dict) else \
+                type(value).__name__
+            return Mismatch("type", f"{name} must be a torch.Tensor, got a {what}")
+    trailing = tuple(images.shape[1:])
+    if out_x.dim() != images.dim() or tuple(out_x.shape[1:]) != trailing:
+        return Mismatch("shape", f"train_images: shape {tuple(out_x.shape)}; each image must "
+                        f"keep its shape {trailing}: (count, *{trailing})",
+                        f"(2·T, *{trailing})", str(tuple(out_x.shape)))
+    if out_y.dim() != 1 or len(out_y) != len(out_x):
+        return Mismatch("shape", f"train_labels: shape {tuple(out_y.shape)}; expected "
+                        f"({len(out_x)},), one label per image", f"({len(out_x)},)",
+                        str(tuple(out_y.shape)))
+    if out_x.dtype != torch.float32:
+        return Mismatch("dtype", "train_images must stay float32, got "
+                        f"{str(out_x.dtype).replace('torch.', '')}")
+    if out_y.dtype != torch.int64:
+        return Mismatch("dtype", "train_labels must stay int64, got "
+                        f"{str(out_y.dtype).replace('torch.', '')}")
     return None
 
 
 def evaluate(case, expected, got, ctx):
-    images, labels, is_test = case.args
-    wrong = _tensor_pair(got)
-    if wrong:
-        return wrong
-    x, y = got
-    if x.dtype != torch.float32 or y.dtype != torch.int64:
-        return Mismatch("dtype", f"images must stay float32 and labels int64; got "
-                        f"{str(x.dtype)[6:]} and {str(y.dtype)[6:]}")
-    if x.dim() != 4 or tuple(x.shape[1:]) != tuple(images.shape[1:]) or \
-            tuple(y.shape) != (len(x),):
-        return Mismatch("shape", f"images must be (M, {', '.join(map(str, images.shape[1:]))}) "
-                        f"with labels (M,); got {tuple(x.shape)} and {tuple(y.shape)}")
-    test = images[is_test]
-    leaked = lookup(torch.cat([test, test.flip(-1)]), x)
-    if (leaked >= 0).any():
-        i = int((leaked >= 0).nonzero()[0])
-        j = int(leaked[i])
-        how = "the mirror image of a test image" if j >= len(test) else "a test image"
-        return Mismatch("values", f"image {i} of your training set is {how}: the test split "
-                        "leaked into training. Split first, then augment.")
-    train, y_train = images[~is_test], labels[~is_test]
-    want_x = torch.cat([train, train.flip(-1)])
-    want_y = torch.cat([y_train, y_train])
-    source = lookup(want_x, x)
-    if (source < 0).any():
-        i = int((source < 0).nonzero()[0])
-        return Mismatch("values", f"image {i} of your training set is neither a training image "
-                        "nor its left–right mirror image (flip the last dimension, width)")
-    if len(x) != len(want_x):
-        return Mismatch("shape", f"expected {len(want_x)} images — each of the {len(train)} "
-                        f"training images once as it is and once mirrored — got {len(x)}")
-    if not same_multiset(bit_rows(x), bit_rows(want_x)):
-        return Mismatch("values", "each training image must appear exactly once as it is and "
-                        "once mirrored; some appear too often and others are missing")
-    if not same_multiset(bit_rows(x, y), bit_rows(want_x, want_y)):
-        return Mismatch("values", "the labels are out of step with the images: a flipped "
-                        "image keeps the label of the image it came from")
+    images, labels, is_test, _seed_arg = case.args
+    problem = _shape_problems(got, images)
+    if problem is not None:
+        return problem
+    out_x, out_y = got
+    lookup = {}
+    for i, img in enumerate(images):
+        lookup[_key(img.flip(-1))] = (i, True)
+        lookup[_key(img)] = (i, False)   # a symmetric image counts as not mirrored
+    kept = torch.zeros(len(images), dtype=torch.long)
+    mirrored = torch.zeros(len(images), dtype=torch.long)
+    for k in range(len(out_x)):
+        found = lookup.get(_key(out_x[k]))
+        if found is None:
+            return Mismatch("values", f"sample {k}: {_not_found(out_x[k], images)}")
+        i, flipped = found
+        if is_test[i]:
+            return Mismatch("values", f"sample {k} is {_name(i, flipped)}, a test image: test "
+                            "data leaked into training — split first, then augment only the "
+                            "training images")
+        if int(out_y[k]) != int(labels[i]):
+            return Mismatch("values", f"sample {k} is {_name(i, flipped)} but is labelled "
+                            f"{int(out_y[k])}; its label is {int(labels[i])} — an image and its "
+                            "label must travel together")
+        (mirrored if flipped else kept)[i] += 1
+    train = (~is_test).nonzero().flatten().tolist()
+    if len(out_x) != 2 * len(train):
+        return Mismatch("shape", f"{len(out_x)} samples, but the augmented set has 2 × "
+                        f"{len(train)} (every training image twice)", f"{2 * len(train)}",
+                        f"{len(out_x)}")
+    total = kept + mirrored
+    for i in train:
+        if total[i] != 2:
+            return Mismatch("values", f"images[{i}] (a training image) appears {int(total[i])} "
+                            "times; every training image must appear exactly twice: once as it "
+                            "is, once as its augmented copy")
+        if kept[i] == 0:
+            return Mismatch("values", f"images[{i}] appears only mirrored: keep one copy of "
+                            "every training image unchanged and mirror only the augmented copy")
+    asym = [i for i in train if not torch.equal(images[i], images[i].flip(-1))]
+    flips = int(mirrored.sum())
+    if len(asym) >= SHARE_FROM:
+        share = flips / len(asym)
+        if flips == 0:
+            return Mismatch("values", "no image was mirrored: the augmentation did not happen "
+                            "(each augmented copy is mirrored with probability 1/2)")
+        if not MIN_SHARE <= share <= MAX_SHARE:
+            return Mismatch("values", f"{flips} of {len(asym)} augmented copies are mirrored "
+                            f"({share:.0%}); each must be mirrored with probability 1/2, by a "
+                            "coin of its own")
+    role, shared = case.data.get("role"), case.data.get("shared")
+    if role == "first":
+        shared["pattern"] = mirrored
+    elif role == "again" and "pattern" in shared:
+        if not torch.equal(shared["pattern"], mirrored):
+            diff = int((shared["pattern"] != mirrored).sum())
+            return Mismatch("values", "the same images and the same seed mirrored a different "
+                            f"set of images ({diff} differ): draw the coins from a generator "
+                            "seeded with the seed argument")
+    elif role == "other" and "pattern" in shared and len(asym) >= SHARE_FROM:
+        if torch.equal(shared["pattern"], mirrored):
+            return Mismatch("values", "another seed mirrored exactly the same images: the coins "
+                            "must come from the seed argument")
     return None
 
 
-CHECK = Check(cases=cases, evaluate=evaluate)
+CHECK = Check(cases=cases, evaluate=evaluate, inputs_on_device=False)

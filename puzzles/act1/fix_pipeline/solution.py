@@ -1,6 +1,10 @@
 import torch
 
 
-def build_training_set(images, labels, is_test):
-    train, y = images[~is_test], labels[~is_test]  # split first...
-    return torch.cat([train, train.flip(-1)]), torch.cat([y, y])  # ...then augment
+def build_training_set(images, labels, is_test, seed):
+    g = torch.Generator().manual_seed(seed)
+    train_x, train_y = images[~is_test], labels[~is_test]  # split first
+    # Then one coin per training image: its augmented copy is mirrored, or not.
+    flip = torch.rand(len(train_x), generator=g) < 0.5
+    extra = torch.where(flip[:, None, None, None], train_x.flip(-1), train_x)
+    return torch.cat([train_x, extra]), torch.cat([train_y, train_y])

@@ -6,7 +6,7 @@ import torch
 
 from game.engine.checks import Case, Check, Mismatch
 
-THRESHOLD = 0.85
+THRESHOLD = 0.80
 PER_CLASS = 100       # training samples per class
 EVAL_PER_CLASS = 50   # held-out samples per class
 
@@ -16,7 +16,7 @@ def tasks(g):
     task B (classes 2, 3) the row beside it, 3 units away. Rotation, shift and spread are
     random; the classes are always well separated (a joint classifier scores about 99 %)."""
     theta = float(torch.rand((), generator=g)) * 2 * math.pi
-    spread = 0.45 + 0.15 * float(torch.rand((), generator=g))
+    spread = 0.40 + 0.15 * float(torch.rand((), generator=g))
     base = torch.tensor([[-2.5, 0.0], [2.5, 0.0], [-2.5, 3.0], [2.5, 3.0]])
     base = base - base.mean(0)
     rot = torch.tensor([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])

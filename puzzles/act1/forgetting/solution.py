@@ -4,8 +4,8 @@ from torch import nn
 
 
 def make_model() -> nn.Module:
-    return nn.Sequential(nn.Linear(2, 32), nn.ReLU(),
-                         nn.Linear(32, 32), nn.ReLU(),
+    return nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(),
+                         nn.Linear(32, 32), nn.LeakyReLU(),
                          nn.Linear(32, 4))
 
 
@@ -13,7 +13,7 @@ def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
     model = make_model()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    for _ in range(150):  # task A
+    for _ in range(100):  # task A
         opt.zero_grad()
         F.cross_entropy(model(xa), ya).backward()
         opt.step()
@@ -22,7 +22,7 @@ def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
     memory_x, memory_y = xa[keep], ya[keep]
 
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    for _ in range(150):  # task B, with the memories of A replayed at every step
+    for _ in range(200):  # task B, with the memories of A replayed at every step
         opt.zero_grad()
         loss = F.cross_entropy(model(xb), yb) + F.cross_entropy(model(memory_x), memory_y)
         loss.backward()

