@@ -96,6 +96,12 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
             # no capabilities, so a child running as root cannot reach the judge either.
             req["landlock"] = sandbox.confine_writes([workdir, "/dev"])
             req["caps_dropped"] = sandbox.drop_capabilities()
+        import torch
+
+        # One intra-op thread: OpenMP cannot be used in a child forked from a process whose
+        # thread pool already ran (the judge may have computed before it forked us), and one
+        # core per check keeps the machine responsive anyway.
+        torch.set_num_threads(1)
         from game.engine import runner
 
         code = runner.main(3, 4, req)

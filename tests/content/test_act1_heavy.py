@@ -1,0 +1,523 @@
+"""Act I's heavy puzzles through the real judge: act1.find_leaks, act1.forgetting and
+act1.fix_pipeline. Correct answers written differently from the Professor's must pass; plausible
+wrong ones must get the verdict (and the mismatch kind) that names their mistake."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+import torch
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:  # the package is not installed in every environment
+    sys.path.insert(0, str(REPO_ROOT))
+
+from game.core.content import load_catalog  # noqa: E402
+from game.core.result import Result, Status  # noqa: E402
+from game.engine.judge import Judge  # noqa: E402
+
+SEED = 20251123
+
+
+@pytest.fixture(scope="module")
+def judge() -> Iterator[Judge]:
+    with Judge(load_catalog()) as j:
+        yield j
+
+
+def verify(judge: Judge, puzzle: str, source: str) -> Result:
+    return judge.verify(puzzle, dedent(source), seed=SEED)
+
+
+def kinds(result: Result) -> set[str]:
+    return {t.mismatch for t in result.tests if t.mismatch}
+
+
+# -- act1.find_leaks ---------------------------------------------------------------------------
+
+LEAKS_OK = {
+    "bytes of each image in a set": """
+        import torch
+
+
+        def find_leaks(train, test):
+            seen = {img.numpy().tobytes() for img in torch.cat([train, train.flip(-1)])}
+            hits = [m for m, img in enumerate(test) if img.numpy().tobytes() in seen]
+            return torch.tensor(hits, dtype=torch.long)
+        """,
+    "sum as a fingerprint, then torch.equal": """
+        import torch
+
+
+        def find_leaks(train, test):
+            both = torch.cat([train, train.flip(-1)]).flatten(1)
+            q = test.flatten(1)
+            s, sq = both.double().sum(1), q.double().sum(1)
+            out = torch.zeros(len(q), dtype=torch.bool)
+            for m in range(len(q)):
+                for c in (s == sq[m]).nonzero().flatten():
+                    if torch.equal(q[m], both[c]):
+                        out[m] = True
+                        break
+            return out.nonzero().squeeze(1)
+        """,
+    "unique rows of floats, then isin": """
+        import torch
+
+
+        def find_leaks(train, test):
+            keys = torch.cat([train, train.flip(-1)]).flatten(1)
+            q = test.flatten(1)
+            _, inv = torch.unique(torch.cat([keys, q]), dim=0, return_inverse=True)
+            return torch.arange(len(q))[torch.isin(inv[len(keys):], inv[:len(keys)])]
+        """,
+    "random projection with a tolerance window, then exact checks": """
+        import torch
+
+
+        def find_leaks(train, test):
+            both = torch.cat([train, train.flip(-1)]).flatten(1)
+            q = test.flatten(1)
+            r = torch.randn(both.shape[1], dtype=torch.float64,
+                            generator=torch.Generator().manual_seed(0))
+            sk, order = torch.sort(both.double() @ r)
+            hq = q.double() @ r
+            lo, hi = torch.searchsorted(sk, hq - 1e-6), torch.searchsorted(sk, hq + 1e-6)
+            out = []
+            for m in range(len(q)):
+                if any(torch.equal(both[order[p]], q[m]) for p in range(int(lo[m]), int(hi[m]))):
+                    out.append(m)
+            return torch.tensor(out, dtype=torch.int64)
+        """,
+    "mirror the test images instead": """
+        import torch
+
+
+        def find_leaks(train, test):
+            keys = {tuple(r.tolist()) for r in train.flatten(1)}
+            a = torch.tensor([tuple(r.tolist()) in keys for r in test.flatten(1)])
+            b = torch.tensor([tuple(r.tolist()) in keys for r in test.flip(-1).flatten(1)])
+            return torch.where(a | b)[0]
+        """,
+}
+
+LEAKS_WRONG = {
+    "a plain sum as the fingerprint": ("values", """
+        import torch
+
+
+        def find_leaks(train, test):
+            s = torch.cat([train, train.flip(-1)]).flatten(1).double().sum(1)
+            return torch.isin(test.flatten(1).double().sum(1), s).nonzero().flatten()
+        """),
+    "rounding to 8-bit pixels before hashing": ("values", """
+        import torch
+
+
+        def key(t):
+            return tuple((t * 255).round().long().flatten().tolist())
+
+
+        def find_leaks(train, test):
+            seen = {key(img) for img in torch.cat([train, train.flip(-1)])}
+            return torch.tensor([m for m, img in enumerate(test) if key(img) in seen],
+                                dtype=torch.int64)
+        """),
+    "mirroring both spatial dimensions": ("values", """
+        import torch
+
+
+        def find_leaks(train, test):
+            seen = {tuple(i.flatten().tolist()) for i in torch.cat([train, train.flip(-1, -2)])}
+            hits = [m for m, img in enumerate(test) if tuple(img.flatten().tolist()) in seen]
+            return torch.tensor(hits, dtype=torch.int64)
+        """),
+    "a float32 distance threshold": ("values", """
+        import torch
+
+
+        def find_leaks(train, test):
+            both = torch.cat([train, train.flip(-1)]).flatten(1)
+            d = torch.cdist(test.flatten(1), both)
+            return (d.min(1).values < 1e-2).nonzero().flatten()
+        """),
+    "a boolean mask instead of indices": ("dtype", """
+        import torch
+
+
+        def find_leaks(train, test):
+            seen = {tuple(i.flatten().tolist()) for i in torch.cat([train, train.flip(-1)])}
+            return torch.tensor([tuple(i.flatten().tolist()) in seen for i in test])
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS_OK))
+def test_find_leaks_other_correct_answers_pass(judge: Judge, name: str) -> None:
+    result = verify(judge, "act1.find_leaks", LEAKS_OK[name])
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS_WRONG))
+def test_find_leaks_plausible_mistakes_fail(judge: Judge, name: str) -> None:
+    kind, source = LEAKS_WRONG[name]
+    result = verify(judge, "act1.find_leaks", source)
+    assert result.status is Status.WRONG_ANSWER, result.message
+    assert kind in kinds(result), result.message
+
+
+def test_find_leaks_full_size_is_fast(judge: Judge) -> None:
+    puzzle = judge.catalog.puzzle("act1.find_leaks")
+    check = judge.check_for(puzzle)
+    cases = list(check.cases(torch.Generator().manual_seed(SEED)))
+    full = next(c for c in cases if c.name.startswith("full size"))
+    train, test = full.args
+    assert train.shape == (2000, 3, 16, 16) and test.shape == (2000, 3, 16, 16)
+    start = time.perf_counter()
+    leaks = check.reference(train, test)
+    assert time.perf_counter() - start < 2.0
+    assert leaks.dtype == torch.int64 and len(leaks) == 60
+    result = judge.verify("act1.find_leaks", puzzle.solution, seed=SEED)
+    assert result.status is Status.PASS, result.message
+    assert all(t.status == "pass" for t in result.tests if t.name == full.name)
+
+
+# -- act1.forgetting ---------------------------------------------------------------------------
+
+MLP = """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(), nn.Linear(32, 32), nn.LeakyReLU(),
+                         nn.Linear(32, 4))
+"""
+
+FORGET_OK = {
+    "one optimizer, buffer concatenated to B": MLP + """
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    net = mlp()
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    buf = torch.randperm(len(xa))[:20]
+    for x, y in ((xa, ya), (torch.cat([xb, xa[buf]]), torch.cat([yb, ya[buf]]))):
+        for _ in range(100 if x is xa else 200):
+            opt.zero_grad()
+            F.cross_entropy(net(x), y).backward()
+            opt.step()
+    with torch.no_grad():
+        return net(x_eval).argmax(1)
+""",
+    "SGD minibatches, half-replayed batches": """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, 64), nn.Tanh(), nn.Linear(64, 4))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(10):
+        for b in torch.randperm(len(xa)).split(32):
+            opt.zero_grad()
+            F.cross_entropy(model(xa[b]), ya[b]).backward()
+            opt.step()
+    keep = torch.randperm(len(xa))[:20]
+    mx, my = xa[keep], ya[keep]
+    for _ in range(10):
+        for b in torch.randperm(len(xb)).split(32):
+            r = torch.randint(0, len(mx), (16,))
+            opt.zero_grad()
+            F.cross_entropy(model(torch.cat([xb[b], mx[r]])), torch.cat([yb[b], my[r]])).backward()
+            opt.step()
+    with torch.no_grad():
+        return model(x_eval).argmax(dim=-1)
+""",
+    "alternating B steps and memory steps": """
+import torch
+from torch import nn
+
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Linear(2, 48), nn.GELU(), nn.Linear(48, 48), nn.GELU(),
+                        nn.Linear(48, 4))
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.AdamW(net.parameters(), lr=5e-3)
+    for _ in range(200):
+        opt.zero_grad()
+        loss_fn(net(xa), ya).backward()
+        opt.step()
+    pick = torch.randperm(len(xa), generator=torch.Generator().manual_seed(seed))[:16]
+    memory = (xa[pick], ya[pick])
+    for step in range(300):
+        x, y = (xb, yb) if step % 2 == 0 else memory
+        opt.zero_grad()
+        loss_fn(net(x), y).backward()
+        opt.step()
+    with torch.no_grad():
+        return torch.argmax(net(x_eval), dim=1)
+""",
+    "two experts and a gate trained on the memory": """
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def fit(model, x, y, w=None):
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    for _ in range(150):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y, reduction="none")
+        (loss if w is None else loss * w).mean().backward()
+        opt.step()
+
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    expert_a, expert_b, gate = (nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
+                                for _ in range(3))
+    fit(expert_a, xa, ya)
+    memory = xa[torch.randperm(len(xa))[:20]]
+    fit(expert_b, xb, yb - 2)
+    task = torch.cat([torch.zeros(len(memory)), torch.ones(len(xb))]).long()
+    weight = torch.cat([torch.full((len(memory),), len(xb) / len(memory)), torch.ones(len(xb))])
+    fit(gate, torch.cat([memory, xb]), task, weight)
+    with torch.no_grad():
+        is_b = gate(x_eval).argmax(1) == 1
+        return torch.where(is_b, expert_b(x_eval).argmax(1) + 2, expert_a(x_eval).argmax(1))
+""",
+}
+
+FORGET_WRONG = {
+    "labels for xb instead of x_eval": ("values", MLP + """
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    net = mlp()
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    buf = torch.randperm(len(xa))[:20]
+    for x, y in ((xa, ya), (torch.cat([xb, xa[buf]]), torch.cat([yb, ya[buf]]))):
+        for _ in range(100 if x is xa else 200):
+            opt.zero_grad()
+            F.cross_entropy(net(x), y).backward()
+            opt.step()
+    with torch.no_grad():
+        return net(xb).argmax(1)
+"""),
+    "replaying the buffer only after B": ("values", MLP + """
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    net = mlp()
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    buf = torch.randperm(len(xa))[:20]
+    for x, y in ((xa, ya), (xb, yb), (xa[buf], ya[buf])):
+        for _ in range(150):
+            opt.zero_grad()
+            F.cross_entropy(net(x), y).backward()
+            opt.step()
+    with torch.no_grad():
+        return net(x_eval).argmax(1)
+"""),
+    "shuffling the caller's tensors in place": ("mutated", MLP + """
+
+def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    perm = torch.randperm(len(xa))
+    xa[:] = xa[perm]
+    ya[:] = ya[perm]
+    net = mlp()
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    for x, y in ((xa, ya), (torch.cat([xb, xa[:20]]), torch.cat([yb, ya[:20]]))):
+        for _ in range(100 if x is xa else 200):
+            opt.zero_grad()
+            F.cross_entropy(net(x), y).backward()
+            opt.step()
+    with torch.no_grad():
+        return net(x_eval).argmax(1)
+"""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORGET_OK))
+def test_forgetting_other_correct_answers_pass(judge: Judge, name: str) -> None:
+    result = verify(judge, "act1.forgetting", FORGET_OK[name])
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("name", sorted(FORGET_WRONG))
+def test_forgetting_plausible_mistakes_fail(judge: Judge, name: str) -> None:
+    kind, source = FORGET_WRONG[name]
+    result = verify(judge, "act1.forgetting", source)
+    assert result.status is Status.WRONG_ANSWER, result.message
+    assert kind in kinds(result), result.message
+
+
+def test_forgetting_labels_never_reach_the_player(judge: Judge) -> None:
+    check = judge.check_for(judge.catalog.puzzle("act1.forgetting"))
+    for case in check.cases(torch.Generator().manual_seed(SEED)):
+        xa, ya, xb, yb, x_eval, seed = case.args
+        assert x_eval.shape == (200, 2) and isinstance(seed, int)
+        assert set(ya.tolist()) == {0, 1} and set(yb.tolist()) == {2, 3}
+        assert len(case.data["labels"]) == len(x_eval)
+
+
+# -- act1.fix_pipeline -------------------------------------------------------------------------
+
+PIPELINE_OK = {
+    "a coin per image in a Python loop": """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator()
+            g.manual_seed(seed)
+            xs, ys = [], []
+            for img, y, t in zip(images, labels, is_test.tolist()):
+                if t:
+                    continue
+                coin = torch.rand(1, generator=g).item() < 0.5
+                xs += [img, img.flip(-1) if coin else img.clone()]
+                ys += [y, y]
+            if not xs:
+                return images[:0].clone(), labels[:0].clone()
+            return torch.stack(xs), torch.stack(ys)
+        """,
+    "global seed, Bernoulli coins, interleaved": """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            torch.manual_seed(seed)
+            keep = is_test.logical_not()
+            x, y = images[keep], labels[keep]
+            coin = torch.bernoulli(torch.full((len(x),), 0.5)).bool()
+            mirrored = x[..., torch.arange(x.shape[-1] - 1, -1, -1)]
+            aug = torch.where(coin.view(-1, 1, 1, 1), mirrored, x)
+            return torch.stack([x, aug], 1).flatten(0, 1), y.repeat_interleave(2)
+        """,
+    "index_select, masked flip, shuffled together": """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            idx = torch.nonzero(~is_test).squeeze(1)
+            x, y = images.index_select(0, idx), labels.index_select(0, idx)
+            coin = torch.randint(0, 2, (len(idx),), generator=g).bool()
+            aug = x.clone()
+            aug[coin] = aug[coin].flip(3)
+            out_x, out_y = torch.cat([x, aug]), torch.cat([y, y])
+            perm = torch.randperm(len(out_x), generator=g)
+            return out_x[perm], out_y[perm]
+        """,
+    "exactly half mirrored, chosen by randperm": """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            x, y = images[~is_test], labels[~is_test]
+            chosen = torch.randperm(len(x), generator=g)[: len(x) // 2]
+            aug = x.clone()
+            aug[chosen] = x[chosen].flip(-1)
+            return torch.cat([x, aug]), torch.cat([y, y])
+        """,
+}
+
+PIPELINE_WRONG = {
+    "a coin for the originals too": ("values", """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            x, y = images[~is_test], labels[~is_test]
+            both_x, both_y = torch.cat([x, x]), torch.cat([y, y])
+            flip = torch.rand(len(both_x), generator=g) < 0.5
+            return torch.where(flip[:, None, None, None], both_x.flip(-1), both_x), both_y
+        """),
+    "only the augmented copies": ("shape", """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            x, y = images[~is_test], labels[~is_test]
+            flip = torch.rand(len(x), generator=g) < 0.5
+            return torch.where(flip[:, None, None, None], x.flip(-1), x), y
+        """),
+    "float labels": ("dtype", """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            x, y = images[~is_test], labels[~is_test]
+            flip = torch.rand(len(x), generator=g) < 0.5
+            aug = torch.where(flip[:, None, None, None], x.flip(-1), x)
+            return torch.cat([x, aug]), torch.cat([y, y]).float()
+        """),
+    "blacking out the test images in place": ("mutated", """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            images[is_test] = 0.0
+            x, y = images[~is_test], labels[~is_test]
+            flip = torch.rand(len(x), generator=g) < 0.5
+            aug = torch.where(flip[:, None, None, None], x.flip(-1), x)
+            return torch.cat([x, aug]), torch.cat([y, y])
+        """),
+    "augmented copies drawn from the flipped pool": ("values", """
+        import torch
+
+
+        def build_training_set(images, labels, is_test, seed):
+            g = torch.Generator().manual_seed(seed)
+            flip = torch.rand(len(images), generator=g) < 0.5
+            aug = torch.where(flip[:, None, None, None], images.flip(-1), images)
+            keep = ~is_test
+            pick = torch.randperm(len(images), generator=g)[: int(keep.sum())]
+            return torch.cat([images[keep], aug[pick]]), torch.cat([labels[keep], labels[pick]])
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINE_OK))
+def test_fix_pipeline_other_correct_answers_pass(judge: Judge, name: str) -> None:
+    result = verify(judge, "act1.fix_pipeline", PIPELINE_OK[name])
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINE_WRONG))
+def test_fix_pipeline_plausible_mistakes_fail(judge: Judge, name: str) -> None:
+    kind, source = PIPELINE_WRONG[name]
+    result = verify(judge, "act1.fix_pipeline", source)
+    assert result.status is Status.WRONG_ANSWER, result.message
+    assert kind in kinds(result), result.message
+
+
+def test_fix_pipeline_cases_are_clean_splits(judge: Judge) -> None:
+    """The data never leaks by itself: only a pipeline can carry a test image into training."""
+    check = judge.check_for(judge.catalog.puzzle("act1.fix_pipeline"))
+    for case in check.cases(torch.Generator().manual_seed(SEED)):
+        images, labels, is_test, seed = case.args
+        keys = [img.numpy().tobytes() for img in images]
+        mirrors = [img.flip(-1).numpy().tobytes() for img in images]
+        assert len(set(keys)) == len(keys)
+        for i, mirror in enumerate(mirrors):
+            assert mirror == keys[i] or mirror not in set(keys)
+        assert images.dtype == torch.float32 and labels.dtype == torch.int64
+        assert is_test.dtype == torch.bool and isinstance(seed, int)
