@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from game.core.result import Status
-from game.engine.judge import Judge
 
 PUZZLE = "act1.find_leaks"
 HEAD = "import torch\n\n\ndef find_leaks(train, test):\n"
-
-
-@pytest.fixture(scope="module")
-def judge():
-    with Judge() as j:
-        yield j
 
 
 @pytest.mark.parametrize("body", [

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from game.core.result import Status
-from game.engine.judge import Judge
 
 PUZZLE = "act1.fix_pipeline"
 HEAD = ("import torch\n\n\ndef build_training_set(images, labels, is_test, seed):\n"
         "    g = torch.Generator().manual_seed(seed)\n")
-
-
-@pytest.fixture(scope="module")
-def judge():
-    with Judge() as j:
-        yield j
 
 
 @pytest.mark.parametrize("body", [
