@@ -121,12 +121,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    # An id is what the player types next, so it is never cut; the full signature only fits wide.
+    wide = console.width >= 130
     table = Table(title="Torchenstein puzzles", title_justify="left")
-    for col in ("id", "title", "chapter", "entry", "status"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    table.add_column("title", ratio=1)
+    table.add_column("status", no_wrap=True)
+    table.add_column("signature" if wide else "entry", ratio=1 if wide else None, overflow="fold")
     for row in rows:
-        table.add_row(row["id"], row["title"], row["chapter"], row["signature"], row["status"])
-    Console().print(table)
+        table.add_row(row["id"], row["title"], row["status"],
+                      row["signature"] if wide else row["entry"])
+    console.print(table)
     return EXIT_PASS
 
 

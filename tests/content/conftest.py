@@ -7,7 +7,7 @@ import pytest
 from game.engine.judge import Judge
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # its fork server is gone before other folders run
 def judge():
     with Judge() as j:
         yield j

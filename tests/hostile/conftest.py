@@ -48,8 +48,9 @@ def in_run_dirs(tmp_root: str) -> set[int]:
 
 
 class Hostile:
-    def __init__(self, judge: Judge, tmp_root: str) -> None:
-        self.judge, self.tmp_root = judge, tmp_root
+    def __init__(self, judge: Judge, tmp_root: str, before: set[int]) -> None:
+        # `before`: processes below pytest that existed before this judge (other fixtures' judges).
+        self.judge, self.tmp_root, self.before = judge, tmp_root, before
 
     def run(self, puzzle: str, source: str | bytes, **kw) -> Result:
         result = self.judge.verify(puzzle, source, **kw)
@@ -60,7 +61,9 @@ class Hostile:
 
     def assert_clean(self) -> None:
         server = self.judge._server.pid
-        assert descendants(os.getpid()) <= {server}, "a process of the run survived"
+        survivors = descendants(os.getpid()) - self.before
+        assert survivors <= {server}, "a process of the run survived"
+        assert not descendants(server), "a process of the run survived below the fork server"
         assert not in_run_dirs(self.tmp_root), "a process is still in a run folder"
         assert not os.listdir(self.tmp_root), "a run folder was left behind"
 
@@ -68,6 +71,7 @@ class Hostile:
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     tmp_root = str(tmp_path_factory.mktemp("runs"))
+    before = descendants(os.getpid())
     with Judge(load_catalog(FIXTURES), tmp_root=tmp_root) as judge:
         judge.verify("act1.double", GOOD["act1.double"])  # the fork server is warm from here
-        yield Hostile(judge, tmp_root)
+        yield Hostile(judge, tmp_root, before)

@@ -180,6 +180,7 @@ def test_13_nothing_to_find_in_frames_or_gc(hostile):
 
 
 # 14
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning")
 def test_14_pickle_payload_is_refused(hostile, tmp_path):
     marker = tmp_path / "pwned"
     payload = f"open({str(marker)!r}, 'w')"

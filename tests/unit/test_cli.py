@@ -59,6 +59,18 @@ def test_list_json_names_entry_points():
     assert gelu["status"] in ("open", "locked", "solved")
 
 
+def test_list_table_never_cuts_an_id_in_a_narrow_terminal():
+    import os
+
+    env = {**os.environ, "COLUMNS": "80"}
+    proc = subprocess.run([sys.executable, "-m", "game", "list"], cwd=ROOT, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120, env=env)
+    ids = json.loads(game("list", "--json").stdout)["puzzles"]
+    assert proc.returncode == 0 and max(map(len, proc.stdout.splitlines())) <= 80
+    for puzzle in ids:
+        assert f" {puzzle['id']} " in proc.stdout, puzzle["id"]
+
+
 def test_hint_levels():
     one = game("hint", "act1.gelu")
     three = game("hint", "act1.gelu", "--level", "3")
