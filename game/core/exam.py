@@ -28,13 +28,13 @@ EXAM_TRACED = [
 # functions; several are also exam entry points, so the tips point the way without giving the
 # answer away. An empty tip means the generic message is better.
 EXAM_SUGGESTIONS = {
-    "sum": "`.sum()` is not allowed in the exam: a vector of ones and `@` add things up",
+    "sum": "a vector of ones and `@` add things up",
     "view": "reshaping is not allowed in the exam: build the indices with `arange` and index",
     "reshape": "reshaping is not allowed in the exam: build the indices with `arange` and index",
     "flatten": "reshaping is not allowed in the exam: build the indices with `arange` and index",
     "unsqueeze": "use `a[:, None]` (or `a[None]`) to add a dimension",
     "squeeze": "index the size-1 dimension away, e.g. `a[0]` or `a[:, 0]`",
-    "tensor": "`torch.tensor` is not allowed: `arange` is your only factory",
+    "tensor": "`arange` is your only factory",
     "zeros": "no factories in the exam: `0 * arange(n)` is a vector of zeros",
     "ones": "no factories in the exam: `arange` is the only one (your own `ones` is handed to "
             "you from question 2 on)",
@@ -65,8 +65,8 @@ EXAM_SUGGESTIONS = {
     "repeat": "no copying functions in the exam: multiply by a column of ones",
     "tile": "no copying functions in the exam: multiply by a column of ones",
     "where": "",
-    "torch": "`torch` itself is not available in the exam: only `arange`, `where` and your "
-             "earlier answers",
+    "torch": "torch itself is out of reach: only `arange`, `where` and your earlier answers "
+             "are at hand",
     "T": "transpose with indexing: `a[arange(j)[:, None], arange(i)]` or an outer product",
     "t": "transpose with indexing, not `.t()`",
     "size": "`.size()` is a method: use `.shape` or `len`",

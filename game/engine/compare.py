@@ -45,6 +45,17 @@ def fmt_number(x: float | int | bool) -> str:
     return f"{x:.6g}"
 
 
+def fmt_pair(a: float | int | bool, b: float | int | bool) -> tuple[str, str]:
+    """Both numbers with just enough digits (up to 17) to show that they differ."""
+    if isinstance(a, float) and isinstance(b, float) and a != b and \
+            math.isfinite(a) and math.isfinite(b):
+        for digits in (6, 9, 12, 17):
+            fa, fb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+            if fa != fb:
+                return fa, fb
+    return fmt_number(a), fmt_number(b)
+
+
 def describe_tensor(t: torch.Tensor, limit: int = 8) -> str:
     """`float32 (3, 5) [0.1, -2, …]`: dtype, shape and the first values."""
     shape = tuple(t.shape)
@@ -79,6 +90,39 @@ def describe(value: Any) -> str:
     if isinstance(value, float):
         return f"float {fmt_number(value)}"
     return f"{type(value).__name__} {value!r}"[:200]
+
+
+def odd_tensor(t: torch.Tensor) -> str | None:
+    """Why `t` is not an ordinary dense tensor the checks can compare, or None."""
+    if t.is_nested:
+        return "nested tensor: return an ordinary dense tensor"
+    if t.layout is not torch.strided:
+        layout = str(t.layout).replace("torch.", "")
+        return f"{layout} tensor: return an ordinary dense tensor (`.to_dense()`)"
+    if t.is_meta:
+        return "tensor on the meta device: it has a shape but no values"
+    return None
+
+
+def sanitize(value: Any, depth: int = 0) -> Any:
+    """A message from the child with every tensor that is not plain, dense and strided replaced
+    by an `__unsupported__` marker, before anything in the judge touches its data (a sparse
+    tensor with forged indices could crash the process that densifies it)."""
+    if depth > 64:
+        return {"__unsupported__": "nesting deeper than the checks read"}
+    if isinstance(value, torch.Tensor):
+        why = "a Tensor subclass" if type(value) is not torch.Tensor else odd_tensor(value)
+        return {"__unsupported__": why} if why else value
+    if isinstance(value, dict):
+        inner = value.get("__tensor__")
+        if isinstance(inner, torch.Tensor):
+            why = "a Tensor subclass" if type(inner) is not torch.Tensor else odd_tensor(inner)
+            if why:
+                return {"__unsupported__": why}
+        return {k: sanitize(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(sanitize(v, depth + 1) for v in value)
+    return value
 
 
 def decode(value: Any) -> Any:
@@ -125,7 +169,8 @@ def _first_index(mask: torch.Tensor) -> tuple[int, ...]:
 
 
 def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exact: bool,
-                    rtol: float | None, atol: float | None) -> Mismatch | None:
+                    rtol: float | None, atol: float | None,
+                    signed_zeros: bool = False) -> Mismatch | None:
     """Shape, dtype, then values (NaN is wrong unless the reference has NaN at that place)."""
     if got.shape != expected.shape:
         hint = shape_hint(tuple(expected.shape), tuple(got.shape))
@@ -155,6 +200,8 @@ def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exa
                             describe_tensor(got))
         if exact:
             close = (got == expected) | (e_nan & g_nan)
+            if signed_zeros:  # -0.0 and 0.0 are equal numbers but different values
+                close &= (got.signbit() == expected.signbit()) | (e_nan & g_nan)
         else:
             d_rtol, d_atol = DEFAULT_TOLERANCES.get(expected.dtype, (0.0, 0.0))
             close = torch.isclose(got, expected, rtol=d_rtol if rtol is None else rtol,
@@ -166,8 +213,11 @@ def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exa
     at = _first_index(~close)
     n_bad = int((~close).sum())
     exp_v, got_v = expected[at].item(), got[at].item()
+    shown_e, shown_g = fmt_pair(exp_v, got_v)
     detail = f"{path}: {n_bad} of {expected.numel()} values differ; first at index {at}: " \
-             f"expected {fmt_number(exp_v)}, got {fmt_number(got_v)}"
+             f"expected {shown_e}, got {shown_g}"
+    if exp_v == got_v and isinstance(exp_v, float):
+        detail += " (the same number with the other sign: -0.0 and 0.0 are different values)"
     if (expected.is_floating_point()) and not exact:
         diff = (got.double() - expected.double()).abs()
         diff = torch.where(torch.isnan(diff), torch.zeros_like(diff), diff)
@@ -177,7 +227,7 @@ def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exa
 
 def compare(expected: Any, got: Any, *, path: str = "output", exact: bool = False,
             rtol: float | None = None, atol: float | None = None,
-            device: str | None = None) -> Mismatch | None:
+            device: str | None = None, signed_zeros: bool = False) -> Mismatch | None:
     """Compare an expected value with an encoded player value, recursively."""
     if type(expected) is torch.Tensor:
         if not (isinstance(got, dict) and type(got.get("__tensor__")) is torch.Tensor):
@@ -189,7 +239,7 @@ def compare(expected: Any, got: Any, *, path: str = "output", exact: bool = Fals
                             f"inputs were on {device}: keep results on the inputs' device",
                             describe(expected), describe(got))
         return compare_tensors(expected, got["__tensor__"], path=path, exact=exact, rtol=rtol,
-                               atol=atol)
+                               atol=atol, signed_zeros=signed_zeros)
     if isinstance(expected, (tuple, list)):
         kind = type(expected).__name__
         if not (isinstance(got, dict) and got.get("__seq__") == kind):
@@ -201,7 +251,7 @@ def compare(expected: Any, got: Any, *, path: str = "output", exact: bool = Fals
                             describe(expected), describe(got))
         for i, (e, g) in enumerate(zip(expected, items, strict=True)):
             found = compare(e, g, path=f"{path}[{i}]", exact=exact, rtol=rtol, atol=atol,
-                            device=device)
+                            device=device, signed_zeros=signed_zeros)
             if found:
                 return found
         return None
@@ -216,7 +266,7 @@ def compare(expected: Any, got: Any, *, path: str = "output", exact: bool = Fals
                             f"{extra})")
         for key in expected:
             found = compare(expected[key], inner[key], path=f"{path}[{key!r}]", exact=exact,
-                            rtol=rtol, atol=atol, device=device)
+                            rtol=rtol, atol=atol, device=device, signed_zeros=signed_zeros)
             if found:
                 return found
         return None

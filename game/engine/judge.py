@@ -31,7 +31,7 @@ from game.core.models import PuzzleSpec
 from game.core.result import ConstraintResult, Metrics, Result, Status, TestResult, worst
 from game.engine import forkserver, sandbox
 from game.engine.checks import Case, Check, Context, summarise_inputs
-from game.engine.compare import Mismatch, compare, describe
+from game.engine.compare import Mismatch, compare, describe, sanitize
 from game.engine.rules import count_lines
 
 MAX_FRAME = 1 << 30
@@ -252,6 +252,7 @@ class Judge:
                 return Result(puzzle=puzzle.id, status=Status.SYNTAX_ERROR,
                               message=f"The file is not UTF-8 text ({exc.reason} at byte "
                               f"{exc.start}).")
+        source = source.removeprefix("\ufeff")  # a byte-order mark, as some editors write
         if len(source.encode("utf-8", "surrogatepass")) > limit:
             return self._too_big(puzzle, len(source.encode("utf-8", "surrogatepass")), limit)
         check = self.check_for(puzzle)
@@ -271,7 +272,7 @@ class Judge:
             "measure_memory": spec.limits.max_peak_mb is not None,
             "cases": [{"args": p.case.args, "grad": p.grads is not None,
                        "upstream": p.upstream, "on_device": check.inputs_on_device,
-                       "init": p.case.init, "state": p.case.state}
+                       "init": p.case.init, "state": p.case.state, "machine": p.case.machine}
                       for p in prepared],
         }
         buf = io.BytesIO()
@@ -448,7 +449,9 @@ class Judge:
             data = bytes(frames[8:8 + size])
             del frames[:8 + size]
             try:
-                message = torch.load(io.BytesIO(data), weights_only=True)
+                # Sparse tensors are validated while loading (forged indices raise here).
+                with torch.sparse.check_sparse_tensor_invariants():
+                    message = sanitize(torch.load(io.BytesIO(data), weights_only=True))
             except Exception as exc:  # noqa: BLE001 - untrusted bytes: refuse, never unpickle
                 out.garbled = f"the result channel carried something other than plain data " \
                               f"({type(exc).__name__})"
@@ -485,7 +488,10 @@ class Judge:
             flag(Status.TIME_LIMIT, f"Stopped after {spec.limits.wall_s:g} s (the wall-time "
                  "limit)" + (f" while running test '{at}'." if at else "."))
         elif code is not None and code < 0 and -code == signal.SIGXCPU:
-            flag(Status.TIME_LIMIT, "Used more CPU time than the limit allows.")
+            at = prepared[running_case].case.name if running_case < len(prepared) else None
+            flag(Status.TIME_LIMIT, f"Used more CPU time than the limit allows "
+                 f"({max(1.0, spec.limits.wall_s - 1):g} s)"
+                 + (f" while running test '{at}'." if at else "."))
         if out.stdio_overflow or out.phase("output_limit"):
             flag(Status.OUTPUT_LIMIT, f"Printed more than {spec.limits.output_kib} KiB; the "
                  "output was cut off. Print less (a shape, a few values) and try again.")
@@ -503,7 +509,7 @@ class Judge:
                 first = result.constraints[0]
                 flag(Status.CONSTRAINT_VIOLATION, f"Line {first.line}: {first.message}"
                      if first.line else first.message)
-            if static.get("entry_error"):
+            if static.get("entry_error") and not result.constraints:
                 flag(Status.RUNTIME_ERROR, f"{static['entry_error'][0].upper()}"
                      f"{static['entry_error'][1:]}: `{spec.signature}`.")
         if (err := out.phase("device_error")):
@@ -569,7 +575,10 @@ class Judge:
                 continue
             test.status = "fail"
             test.mismatch = mismatch.kind
-            test.message = mismatch.message + (f" — {case.note}" if case.note else "")
+            # A case's note explains what it returns; beside a wrong container or a changed
+            # input it would only mislead.
+            note = case.note if case.note and mismatch.kind not in ("type", "mutated") else ""
+            test.message = mismatch.message + (f" — {note}" if note else "")
             test.expected = mismatch.expected or describe(prep.expected)
             test.actual = mismatch.actual or describe(msg.get("output"))
             flag(Status.WRONG_ANSWER, f"Test '{case.name}' failed: {test.message}")
@@ -661,7 +670,8 @@ class Judge:
             if verdict is not None:
                 return verdict
         else:
-            found = compare(prep.expected, got, exact=exact, rtol=rtol, atol=atol, device=dev)
+            found = compare(prep.expected, got, exact=exact, rtol=rtol, atol=atol, device=dev,
+                            signed_zeros=check.signed_zeros)
             if found:
                 return found
         if check.check_mutation and "inputs_after" in msg:
@@ -675,14 +685,28 @@ class Judge:
             grads = msg.get("grads")
             if isinstance(grads, dict) and grads.get("__no_graph__"):
                 return Mismatch("gradient", "your result is not connected to the autograd "
-                                "graph (no grad_fn): did you detach it, call .item(), or build "
-                                "it with torch.tensor(...)?")
+                                "graph (no grad_fn): did you detach it, compute it under "
+                                "torch.no_grad() or torch.inference_mode(), call .item(), or "
+                                "build it with torch.tensor(...)?")
             if isinstance(grads, dict) and "__grad_error__" in grads:
                 return Mismatch("gradient", f"backward through your result failed: "
                                 f"{grads['__grad_error__']}")
             if grads is None:
                 return Mismatch("gradient", "no gradient came back from your result")
             expected = [g if g is not None else None for g in prep.grads]
+            items = grads.get("items") if isinstance(grads, dict) else None
+            if isinstance(items, list) and len(items) == len(expected):
+                lost = [i for i, (e, g) in enumerate(zip(expected, items, strict=True))
+                        if e is not None and g is None]
+                if lost:
+                    plain = all(type(a) is torch.Tensor and a.is_floating_point()
+                                for a in case.args)
+                    which = f"argument {lost[0] + 1} of your function" if plain else \
+                        f"input tensor {lost[0] + 1} (of those that need gradients)"
+                    return Mismatch("gradient", f"no gradient reached {which}: somewhere "
+                                    "between it and your result the graph is cut (a detach(), "
+                                    "a value rebuilt from numbers, or a custom backward that "
+                                    "returns None for it)")
             found = compare(expected, grads, path="gradient", exact=False, rtol=rtol, atol=atol)
             if found:
                 return Mismatch("gradient", found.message + " (compared to autograd through "

@@ -6,6 +6,7 @@ Pure Python, no torch. Every finding carries the 1-based line and column of the 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 PROCESS_MODULES = frozenset({"subprocess", "multiprocessing", "pty", "concurrent"})
@@ -21,17 +22,42 @@ ESCAPE_NAMES = frozenset(
      "super", "classmethod", "staticmethod", "property"}
 )
 LOCKDOWN_IMPORTS = frozenset({"torch", "math", "typing", "__future__"})
-ESCAPE_ATTRS = frozenset({"_C", "overrides", "_python_dispatch", "os", "sys"})
-LOOP_CALLS = frozenset({"map", "filter", "reduce", "iter", "next", "range", "enumerate", "zip"})
+# Attributes that run code the tracer cannot see (TorchScript, compiled graphs, custom
+# operators) or read files, and the modules that could reach the tracer or the result pipe.
+ESCAPE_ATTRS = frozenset({"_C", "overrides", "_python_dispatch", "os", "sys", "jit", "compile",
+                          "library", "cpp_extension", "from_file", "hub", "package"})
+LOOP_CALLS = frozenset({"map", "filter", "reduce", "iter", "next", "range", "enumerate", "zip",
+                        "sorted", "reversed", "sum", "any", "all"})
+# Tensor methods that call a Python function once per element.
+LOOP_METHODS = frozenset({"apply_", "map_", "map2_"})
+# Special methods a module of a puzzle with rules may define (a class puzzle's constructor).
+ALLOWED_DUNDER_DEFS = frozenset({"__init__"})
 
 # Gauntlet: what a one-liner may touch besides its own parameters.
 ONE_LINE_BUILTINS = frozenset({"len", "min", "max", "abs", "int", "float", "bool"})
 ONE_LINE_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
                    ast.MatMult, ast.BitAnd, ast.BitOr)
 ONE_LINE_UNARY = (ast.USub, ast.UAdd, ast.Invert)
+OPERATOR_SYMBOLS = {ast.LShift: "<<", ast.RShift: ">>", ast.BitXor: "^"}
+COMPARE_WORDS = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 ONE_LINE_NODES = (ast.Return, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Slice,
                   ast.Tuple, ast.Constant, ast.Name, ast.Attribute, ast.Call, ast.Load,
                   ast.keyword, ast.cmpop, ast.operator, ast.unaryop, ast.expr_context)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def physical_lines(source: str) -> list[str]:
+    """The source's lines as Python numbers them: only \\n, \\r\\n and \\r end a line
+    (`str.splitlines` also splits at form feeds, \\x1c-\\x1e, \\u2028 and others)."""
+    lines = _LINE_END.split(source)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def columns(line: str) -> int:
+    """Width of `line` on screen, tabs expanded to the next multiple of 8 as Python reads them."""
+    return len(line.expandtabs(8).rstrip())
 
 
 @dataclass(frozen=True)
@@ -68,7 +94,7 @@ def dotted(node: ast.AST) -> str | None:
 class _Checker:
     def __init__(self, tree: ast.Module, source: str, entry: str, rules: dict) -> None:
         self.tree = tree
-        self.lines = source.splitlines()
+        self.lines = physical_lines(source)
         self.entry = entry
         self.rules = rules
         self.findings: list[Finding] = []
@@ -134,7 +160,12 @@ class _Checker:
             ):
                 self.add("escape_hatch", node,
                          f"`.{node.attr}` is not allowed in a puzzle with rules: private and "
-                         "internal attributes could get round them")
+                         "internal attributes, compilers and file readers could get round them")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.name.startswith("__") and node.name not in ALLOWED_DUNDER_DEFS:
+                self.add("escape_hatch", node,
+                         f"defining `{node.name}` is not allowed in a puzzle with rules: special "
+                         "methods run code behind the operators and builtins")
 
     def banned_names(self) -> None:
         if not self.banned:
@@ -163,26 +194,60 @@ class _Checker:
             ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
             ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression",
         }
+        # A name the puzzle hands over (the exam's own `sum`) or the module defines is not the
+        # builtin.
+        own = {n.name for n in ast.walk(self.tree)
+               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        loop_calls = LOOP_CALLS - set(self.rules.get("allowed_names") or ()) - own
         for node in ast.walk(self.tree):
             for kind, words in kinds.items():
                 if isinstance(node, kind):
                     self.add("loop", node, f"{words} is not allowed here: let the tensor "
                              "operations do the looping")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-                node.func.id in LOOP_CALLS
+                node.func.id in loop_calls
             ):
                 self.add("loop", node, f"`{node.func.id}(...)` is a loop in disguise and is not "
                          "allowed here")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in LOOP_METHODS
+            ):
+                self.add("loop", node, f"`.{node.func.attr}(...)` calls Python once per element "
+                         "(a loop in disguise) and is not allowed here")
+            elif isinstance(node, ast.Call) and any(k.arg == "key" for k in node.keywords):
+                self.add("loop", node, "a `key=` function is called once per element (a loop "
+                         "in disguise) and is not allowed here")
         self.recursion()
 
     def recursion(self) -> None:
-        """Any cycle in the call graph of the module's own functions is recursion."""
-        defs = {n.name: n for n in ast.walk(self.tree)
-                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        """Any cycle in the call graph of the module's own functions, lambdas bound to names and
+        methods (called as `self.name(...)`) is recursion."""
+        defs: dict[str, ast.AST] = {}
+        for n in ast.walk(self.tree):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs.setdefault(n.name, n)
+            elif isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and isinstance(
+                    n.value, ast.Lambda):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                for t in targets:
+                    name = t.id if isinstance(t, ast.Name) else (
+                        t.attr if isinstance(t, ast.Attribute) else None)
+                    if name:
+                        defs.setdefault(name, n.value)
+
+        def callee(call: ast.Call) -> str | None:
+            f = call.func
+            if isinstance(f, ast.Name):
+                return f.id
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and \
+                    f.value.id in ("self", "cls"):
+                return f.attr
+            return None
+
         calls: dict[str, set[str]] = {}
         for name, fn in defs.items():
-            calls[name] = {c.func.id for c in ast.walk(fn) if isinstance(c, ast.Call)
-                           and isinstance(c.func, ast.Name) and c.func.id in defs}
+            calls[name] = {c for c in (callee(n) for n in ast.walk(fn) if isinstance(n, ast.Call))
+                           if c in defs}
         for start in defs:
             stack, seen = list(calls[start]), set()
             while stack:
@@ -205,7 +270,11 @@ class _Checker:
             if not isinstance(node, ast.FunctionDef) or node.name != self.entry:
                 self.add("one_line", node, f"the file may hold only `def {self.entry}(...)`; "
                          "helpers, imports and other statements are not allowed in the exam")
-        fn = next((f for f in fns if f.name == self.entry), None)
+        mine = [f for f in fns if f.name == self.entry]
+        for again in mine[1:]:
+            self.add("one_line", again, f"`def {self.entry}` appears more than once; the file "
+                     "may hold exactly one (Python would run the last)")
+        fn = mine[0] if mine else None
         if fn is None:
             return
         if fn.decorator_list:
@@ -224,8 +293,10 @@ class _Checker:
                      "continuation, no expression spread over lines)")
         limit = self.rules.get("max_columns") or 80
         line_text = self.lines[ret.lineno - 1] if ret.lineno - 1 < len(self.lines) else ""
-        if len(line_text.rstrip()) >= limit:
-            self.add("one_line", ret, f"the line is {len(line_text.rstrip())} columns long; "
+        width = columns(line_text)
+        if width >= limit:
+            tabs = " (a tab counts up to the next multiple of 8)" if "\t" in line_text else ""
+            self.add("one_line", ret, f"the line is {width} columns long{tabs}; "
                      f"the exam allows fewer than {limit}")
         params = {a.arg for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs}
         for default in fn.args.defaults + [d for d in fn.args.kw_defaults if d is not None]:
@@ -253,7 +324,7 @@ class _Checker:
                     self.add("allowed_only", node, f"`{node.id}` is not allowed in the exam"
                              f"{self.hint(node.id)}")
             elif isinstance(node, ast.Call):
-                if not isinstance(node.func, ast.Name):
+                if not isinstance(node.func, (ast.Name, ast.Lambda)):  # a lambda: reported below
                     shown = dotted(node.func) or (
                         f".{node.func.attr}" if isinstance(node.func, ast.Attribute)
                         else "this call")
@@ -264,11 +335,30 @@ class _Checker:
                 if any(isinstance(a, ast.Starred) for a in node.args):
                     self.add("allowed_only", node, "`*` unpacking is not allowed in the exam")
             elif isinstance(node, ast.Constant):
-                if not isinstance(node.value, (int, float, type(None), type(...))):
+                if isinstance(node.value, bool):
+                    self.add("allowed_only", node, f"the literal `{node.value}` is not allowed "
+                             "in the exam: only integer and float literals (a comparison "
+                             "gives you bools)")
+                elif not isinstance(node.value, (int, float, type(None), type(...))):
                     self.add("allowed_only", node, f"the literal {node.value!r} is not allowed "
                              "in the exam: only integer and float literals")
             elif isinstance(node, ast.BinOp) and not isinstance(node.op, ONE_LINE_BINOPS):
-                self.add("allowed_only", node, "that operator is not allowed in the exam")
+                symbol = OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
+                self.add("allowed_only", node, f"the operator `{symbol}` is not allowed in the "
+                         "exam: arithmetic, `@`, comparisons and `~ & |` are")
+            elif isinstance(node, ast.BoolOp):
+                word = "and" if isinstance(node.op, ast.And) else "or"
+                self.add("allowed_only", node, f"`{word}` is not allowed in the exam: it asks "
+                         "Python for one True/False; combine masks element by element with "
+                         f"`{'&' if word == 'and' else '|'}`")
+            elif isinstance(node, ast.boolop):
+                continue  # the operator of a BoolOp, reported with it
+            elif isinstance(node, ast.Compare) and any(
+                    type(op) in COMPARE_WORDS for op in node.ops):
+                word = next(COMPARE_WORDS[type(op)] for op in node.ops
+                            if type(op) in COMPARE_WORDS)
+                self.add("allowed_only", node, f"`{word}` is not allowed in the exam: compare "
+                         "tensors element by element with `==`, `!=`, `<`, `<=`, `>`, `>=`")
             elif isinstance(node, ast.UnaryOp) and not isinstance(node.op, ONE_LINE_UNARY):
                 self.add("allowed_only", node, "`not` is not allowed in the exam: use `~`")
             elif isinstance(node, ast.Lambda):
@@ -301,7 +391,8 @@ def check_source(source: str, entry: str, rules: dict) -> tuple[list[Finding], a
     unique: dict[tuple, Finding] = {}
     for f in checker.findings:
         unique.setdefault((f.rule, f.line, f.col), f)
-    return sorted(unique.values(), key=lambda f: (f.line or 0, f.col or 0)), tree
+    return sorted(unique.values(),
+                  key=lambda f: (f.line is None, f.line or 0, f.col or 0)), tree
 
 
 def find_entry(tree: ast.Module, entry: str, kind: str) -> str | None:
@@ -310,15 +401,21 @@ def find_entry(tree: ast.Module, entry: str, kind: str) -> str | None:
     for node in tree.body:
         if isinstance(node, wanted) and node.name == entry:
             return None
-    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     what = f"class `{entry}`" if kind == "class" else f"function `{entry}`"
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node.name == entry:
+            shape = "class" if isinstance(node, ast.ClassDef) else "function"
+            return (f"line {node.lineno} makes `{entry}` a {shape}, but the puzzle needs the "
+                    f"{what}")
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     found = f" (found: {', '.join(names)})" if names else ""
     return f"your file must define the {what} at top level{found}"
 
 
 def count_lines(source: str) -> int:
     """Non-blank, non-comment physical lines (a `;` or `\\` does not make two lines one)."""
-    return sum(1 for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#"))
+    return sum(1 for ln in physical_lines(source) if ln.strip() and not ln.strip().startswith("#"))
 
 
 def entry_chars(source: str, entry: str, tree: ast.Module | None = None) -> int | None:
@@ -328,7 +425,7 @@ def entry_chars(source: str, entry: str, tree: ast.Module | None = None) -> int 
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-    for node in tree.body:
+    for node in reversed(tree.body):  # Python keeps the last definition
         if isinstance(node, ast.FunctionDef) and node.name == entry:
             body = [s for s in node.body if not (isinstance(s, ast.Expr)
                                                  and isinstance(s.value, ast.Constant))]

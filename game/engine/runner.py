@@ -24,6 +24,7 @@ from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 
 from game.engine import rules as static_rules
 from game.engine import sandbox
+from game.engine.compare import odd_tensor
 from game.engine.memory import PeakMemory
 
 SUBMISSION = "<submission>"
@@ -114,6 +115,9 @@ def encode(value: Any, depth: int = 0) -> Any:
         return {"__unsupported__": "nesting deeper than 20 levels"}
     kind = type(value)
     if kind is torch.Tensor:
+        odd = odd_tensor(value)
+        if odd:
+            return {"__unsupported__": odd}
         return {"__tensor__": value.detach().to("cpu", copy=True),
                 "device": str(value.device), "grad_fn": value.grad_fn is not None}
     if isinstance(value, torch.Tensor):
@@ -185,6 +189,50 @@ def _leaves(value: Any) -> list[torch.Tensor]:
     return []
 
 
+class ImaginedMachine:
+    """For device-choice puzzles: while a case names a machine ({"cuda": bool, "mps": bool}),
+    the availability questions a player may ask answer for that machine instead of this one.
+    Installed before the player's module loads, so names imported from torch are the answering
+    ones too; a case without a machine gets this machine's real answers."""
+
+    def __init__(self) -> None:
+        self.current: dict[str, bool] | None = None
+
+    def install(self) -> None:
+        def answer(kind: str, real: Any, convert: Any) -> Any:
+            def ask(*args: Any, **kwargs: Any) -> Any:
+                if self.current is None:
+                    return real(*args, **kwargs)
+                return convert(bool(self.current.get(kind)))
+            ask.__name__, ask.__qualname__ = real.__name__, real.__qualname__
+            ask.__doc__ = real.__doc__
+            return ask
+
+        def accelerator() -> torch.device | None:
+            if self.current.get("cuda"):
+                return torch.device("cuda")
+            return torch.device("mps") if self.current.get("mps") else None
+
+        patches = [(torch.cuda, "is_available", "cuda", bool),
+                   (torch.cuda, "device_count", "cuda", int),
+                   (torch.backends.mps, "is_available", "mps", bool),
+                   (torch.mps, "is_available", "mps", bool),
+                   (torch.mps, "device_count", "mps", int)]
+        for owner, name, kind, convert in patches:
+            if hasattr(owner, name):
+                setattr(owner, name, answer(kind, getattr(owner, name), convert))
+        acc = getattr(torch, "accelerator", None)
+        if acc is not None:
+            real_current, real_avail, real_count = (acc.current_accelerator, acc.is_available,
+                                                    acc.device_count)
+            acc.current_accelerator = lambda *a, **k: (
+                real_current(*a, **k) if self.current is None else accelerator())
+            acc.is_available = lambda: real_avail() if self.current is None else (
+                accelerator() is not None)
+            acc.device_count = lambda: real_count() if self.current is None else int(
+                accelerator() is not None)
+
+
 def _namespace(job: dict, tracer: Tracer) -> dict[str, Any]:
     ns: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
     inject = job.get("inject")
@@ -216,7 +264,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
               "mps": bool(getattr(torch.backends, "mps", None)
                           and torch.backends.mps.is_available())})
     source: str = job["source"]
-    lines = source.splitlines()
+    lines = static_rules.physical_lines(source)
     try:
         findings, tree = static_rules.check_source(source, job["entry"], job["rules"])
         code = compile(tree, SUBMISSION, "exec",
@@ -242,6 +290,9 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         return 0
     out.send({"phase": "device", "device": str(device)})
 
+    machine = ImaginedMachine()
+    if any(c.get("machine") for c in job["cases"]):
+        machine.install()
     capture = OutputCap(out, job["output_cap"])
     tracer = Tracer()
     ns = _namespace(job, tracer)
@@ -275,6 +326,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         # mutated input (rather than autograd's leaf error), and gradients still reach the leaves.
         args = _clone_inputs(leaves)
         message: dict[str, Any] = {"phase": "case", "index": index}
+        machine.current = case.get("machine")
         sys.stdout = sys.stderr = capture
         try:
             meter = PeakMemory(device) if job.get("measure_memory") else nullcontext()

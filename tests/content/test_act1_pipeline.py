@@ -56,3 +56,33 @@ def test_marking_the_inputs_is_caught(judge):
     result = judge.verify(PUZZLE, HEAD + body)
     assert result.status is Status.WRONG_ANSWER
     assert any(t.mismatch == "mutated" for t in result.tests)
+
+
+FAIR = ("    t, y = images[~is_test], labels[~is_test]\n"
+        "    coin = torch.rand(len(t), generator=g) < {p}\n"
+        "    aug = torch.where(coin[:, None, None, None], t.flip(-1), t)\n"
+        "    return torch.cat([t, aug]), torch.cat([y, y])\n")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_fair_coin_passes_whatever_the_seed(judge, seed):
+    result = judge.verify(PUZZLE, HEAD + FAIR.format(p=0.5), seed=seed)
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize("p", [0.38, 0.62])
+def test_a_biased_coin_is_caught_over_all_the_cases(judge, p):
+    result = judge.verify(PUZZLE, HEAD + FAIR.format(p=p))
+    assert result.status is Status.WRONG_ANSWER
+    assert "fair coin" in result.message or "probability 1/2" in result.message
+
+
+def test_coins_without_independence_are_caught(judge):
+    body = ("    t, y = images[~is_test], labels[~is_test]\n"
+            "    first = torch.rand(len(t), generator=g) < 0.5\n"
+            "    coin = first.repeat_interleave(2)[:len(t)]  # pairs of neighbours share a coin\n"
+            "    aug = torch.where(coin[:, None, None, None], t.flip(-1), t)\n"
+            "    return torch.cat([t, aug]), torch.cat([y, y])\n")
+    result = judge.verify(PUZZLE, HEAD + body)
+    assert result.status is Status.WRONG_ANSWER
+    assert "neighbouring" in result.message

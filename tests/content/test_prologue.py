@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import torch
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # the package is not installed in every environment
@@ -40,14 +39,6 @@ def verdict(judge, puzzle_id: str, source: str):
 
 def mismatches(result) -> set[str]:
     return {t.mismatch for t in result.tests if t.mismatch}
-
-
-def machine_best() -> str:
-    if torch.cuda.is_available():
-        return "cuda"
-    if torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
 
 
 # -- the chapter ---------------------------------------------------------------------------------
@@ -155,24 +146,53 @@ def test_best_device_missing_parentheses(judge):
                 return torch.device("cuda")
             return torch.device("cpu")
     """)
-    if machine_best() == "cuda":
-        assert res.status is Status.PASS, res.message
-    else:
-        assert res.status is Status.WRONG_ANSWER
-        assert "torch.cuda.is_available()" in res.message
+    # Wrong on every machine: the imagined machines include one without CUDA.
+    assert res.status is Status.WRONG_ANSWER
+    assert "torch.cuda.is_available()" in res.message
 
 
-def test_best_device_hard_coded_cpu(judge):
+def test_best_device_hard_coded_cpu_fails_even_on_a_cpu_machine(judge):
     res = verdict(judge, "prologue.best_device", """
         import torch
 
         def best_device():
             return torch.device("cpu")
     """)
-    if machine_best() == "cpu":
-        assert res.status is Status.PASS, res.message
-    else:
-        assert res.status is Status.WRONG_ANSWER and "comes first" in res.message
+    assert res.status is Status.WRONG_ANSWER and "comes first" in res.message
+    assert "imagined" in res.message
+
+
+@pytest.mark.parametrize("source", [
+    """
+        from torch.cuda import is_available as has_cuda
+        from torch.backends.mps import is_available as has_mps
+        import torch
+
+        def best_device():
+            return torch.device("cuda" if has_cuda() else "mps" if has_mps() else "cpu")
+    """,
+    """
+        import torch
+
+        def best_device():
+            if torch.cuda.device_count() > 0:
+                return torch.device("cuda:0")
+            if torch.backends.mps.is_available():
+                return torch.device("mps")
+            return torch.device("cpu")
+    """,
+    """
+        import torch
+
+        def best_device():
+            acc = torch.accelerator.current_accelerator()
+            return acc if acc is not None and acc.type in ("cuda", "mps") else torch.device("cpu")
+    """,
+])
+def test_best_device_other_ways_of_asking_pass_on_every_imagined_machine(judge, source):
+    res = verdict(judge, "prologue.best_device", source)
+    assert res.status is Status.PASS, res.message
+    assert len(res.tests) == 5
 
 
 # -- prologue.first_tensors -----------------------------------------------------------------------

@@ -90,3 +90,49 @@ def test_nested_structures():
 def test_mutation_style_exact_comparison_treats_nan_as_equal():
     x = torch.tensor([float("nan"), 1.0])
     assert compare([x], encode([x.clone()]), exact=True) is None
+
+
+def test_signed_zeros_only_where_the_check_asks_for_them():
+    neg, pos = torch.tensor([-0.0, 1.0]), torch.tensor([0.0, 1.0])
+    assert check(neg, pos, exact=True) is None
+    found = check(neg, pos, exact=True, signed_zeros=True)
+    assert found is not None and found.kind == "values" and "other sign" in found.message
+    assert check(torch.tensor([float("nan")]), torch.tensor([-float("nan")]), exact=True,
+                 signed_zeros=True) is None
+
+
+def test_close_numbers_are_printed_with_the_digits_that_differ():
+    found = check(torch.tensor([2.56027001], dtype=torch.float64),
+                  torch.tensor([2.56027049], dtype=torch.float64))
+    assert found is not None
+    assert "expected 2.56027001, got 2.56027049" in found.message
+
+
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support:UserWarning")
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors:UserWarning")
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda: torch.eye(3).to_sparse(), "sparse_coo tensor"),
+    (lambda: torch.eye(3).to_sparse_csr(), "sparse_csr tensor"),
+    (lambda: torch.nested.nested_tensor([torch.ones(2), torch.ones(3)]), "nested tensor"),
+    (lambda: torch.empty(3, 3, device="meta"), "meta device"),
+])
+def test_tensors_that_are_not_plain_and_dense_are_wrong_answers(make, words):
+    found = check(torch.eye(3), make())
+    assert found is not None and found.kind == "type" and words in found.message
+
+
+def test_forged_sparse_tensors_are_refused_before_anything_reads_them():
+    import io
+
+    from game.engine.compare import sanitize
+
+    forged = torch.sparse_coo_tensor(torch.tensor([[10**9]]), torch.tensor([5.0]), (3,),
+                                     check_invariants=False)
+    buf = io.BytesIO()
+    torch.save({"output": {"__tensor__": forged}}, buf)
+    with pytest.raises(RuntimeError), torch.sparse.check_sparse_tensor_invariants():
+        torch.load(io.BytesIO(buf.getvalue()), weights_only=True)
+    valid = {"output": {"__tensor__": torch.eye(2).to_sparse()}, "x": [torch.ones(1)]}
+    clean = sanitize(valid)
+    assert "sparse_coo" in clean["output"]["__unsupported__"]
+    assert type(clean["x"][0]) is torch.Tensor

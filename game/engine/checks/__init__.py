@@ -36,6 +36,9 @@ class Case:
 
     `example` cases are the quick checks (and the ones the brief shows). `note` says why the case
     exists and is shown when it fails. `exact`, `rtol`, `atol` override the check's defaults.
+    `machine` ({"cuda": bool, "mps": bool}) runs the case on an imagined machine: torch's
+    availability questions (`torch.cuda.is_available()`, `torch.backends.mps.is_available()`,
+    `torch.accelerator`…) answer for it inside the child.
     """
 
     name: str
@@ -49,16 +52,18 @@ class Case:
     data: dict[str, Any] = field(default_factory=dict)
     init: tuple = ()
     state: dict[str, torch.Tensor] | None = None
+    machine: dict[str, bool] | None = None
 
     def __init__(self, name: str, *args: Any, example: bool = False, note: str = "",
                  exact: bool | None = None, rtol: float | None = None,
                  atol: float | None = None, grad: bool | None = None,
                  data: dict[str, Any] | None = None, init: tuple = (),
-                 state: dict[str, torch.Tensor] | None = None) -> None:
+                 state: dict[str, torch.Tensor] | None = None,
+                 machine: dict[str, bool] | None = None) -> None:
         self.name, self.args, self.example, self.note = name, args, example, note
         self.exact, self.rtol, self.atol, self.grad = exact, rtol, atol, grad
         self.data = data or {}
-        self.init, self.state = init, state
+        self.init, self.state, self.machine = init, state, machine
 
     def build(self, cls: Callable[..., Any]) -> Any:
         """For class puzzles: `cls(*init)`, with `state` loaded (strictly) when given."""
@@ -95,7 +100,8 @@ class Check:
     - `evaluate(case, expected, got, ctx)` replaces the default comparison when the answer is not
       a single value (e.g. an accuracy over held-out labels that never leave the judge); `got` is
       the decoded output. Return a Mismatch or a message when wrong, None when right.
-    - `exact=True` compares values bitwise; else `assert_close` defaults (or `rtol`/`atol`).
+    - `exact=True` compares values exactly (NaN matches NaN); `signed_zeros` also tells -0.0
+      from 0.0. Otherwise `assert_close` defaults (or `rtol`/`atol`).
     - `check_mutation`: inputs must be unchanged after the call.
     """
 
@@ -103,6 +109,7 @@ class Check:
     reference: Callable[..., Any] | None = None
     grad: bool = False
     exact: bool = False
+    signed_zeros: bool = False  # with `exact`: -0.0 and 0.0 differ (the sign bit is compared)
     rtol: float | None = None
     atol: float | None = None
     check_mutation: bool = True

@@ -14,8 +14,8 @@ import torch
 
 
 def arange(i: int) -> torch.Tensor:
-    """`torch.tensor(range(i))`: int64 0, 1, …, i - 1."""
-    return torch.tensor(range(i))
+    """`torch.tensor(range(i))`: int64 0, 1, …, i - 1 (int64 even when empty)."""
+    return torch.tensor(range(i), dtype=torch.int64)
 
 
 def where(q: torch.Tensor, a: Any, b: Any) -> torch.Tensor:

@@ -6,6 +6,10 @@ from game.engine.checks import Case, Check, Mismatch
 
 MIN_SHARE, MAX_SHARE = 0.3, 0.7   # mirrored share of the augmented copies, when there are many
 SHARE_FROM = 100                  # this many asymmetric training images make the share meaningful
+# Over all the cases together (a few thousand coins), the mirrored share must lie within this
+# many standard deviations of 1/2: a fair coin fails with odds below one in a million, a coin
+# of 0.4 or 0.6 never passes.
+TALLY_SIGMAS = 5.0
 
 
 # -- data --------------------------------------------------------------------------------------
@@ -42,22 +46,27 @@ def cases(g):
     yield Case("example: six images, two of them test images", *pool(g, 4, 2, (3, 2, 3)), 7,
                example=True)
     shared: dict = {}
+    tally = {"flips": 0, "coins": 0}  # coins of every case with a seed of its own
     data = pool(g, 200, 100, (3, 8, 8), symmetric=10)
     seed = _seed(g)
     yield Case("300 images, 100 of them test images", *data, seed,
-               data={"role": "first", "shared": shared})
+               data={"role": "first", "shared": shared, "tally": tally})
     yield Case("the same call again: the same seed must mirror the same images", *data, seed,
                data={"role": "again", "shared": shared})
-    yield Case("the same images with another seed", *data, seed ^ 0x5A5A5A,
-               data={"role": "other", "shared": shared})
+    yield Case("the same images with another seed", *data, seed + 1,
+               data={"role": "other", "shared": shared, "tally": tally})
     yield Case("CIFAR-sized: 450 images of (3, 32, 32), 150 of them test images",
-               *pool(g, 300, 150, (3, 32, 32), symmetric=5), _seed(g))
-    yield Case("no test images at all", *pool(g, 200, 0, (3, 4, 4)), _seed(g))
+               *pool(g, 300, 150, (3, 32, 32), symmetric=5), _seed(g), data={"tally": tally})
+    yield Case("no test images at all", *pool(g, 200, 0, (3, 4, 4)), _seed(g),
+               data={"tally": tally})
     yield Case("every image is a test image", *pool(g, 0, 5, (3, 4, 4)), _seed(g),
                note="nothing may be yielded: images (0, 3, 4, 4), labels (0,)")
     yield Case("a single training image", *pool(g, 1, 3, (3, 4, 4)), _seed(g))
     yield Case("mirror-symmetric training images", *pool(g, 60, 20, (1, 6, 6), symmetric=20),
-               _seed(g), note="an image that is its own mirror image may come out twice as it is")
+               _seed(g), note="an image that is its own mirror image may come out twice as it is",
+               data={"tally": tally})
+    yield Case("2,500 small images, and the coins of all the cases counted together",
+               *pool(g, 2000, 500, (1, 3, 4)), _seed(g), data={"tally": tally, "last": True})
 
 
 # -- judging -----------------------------------------------------------------------------------
@@ -158,6 +167,29 @@ def evaluate(case, expected, got, ctx):
             return Mismatch("values", f"{flips} of {len(asym)} augmented copies are mirrored "
                             f"({share:.0%}); each must be mirrored with probability 1/2, by a "
                             "coin of its own")
+    tally = case.data.get("tally")
+    if tally is not None:
+        tally["flips"] += flips
+        tally["coins"] += len(asym)
+        if case.data.get("last") and tally["coins"]:
+            n, share = tally["coins"], tally["flips"] / tally["coins"]
+            if abs(share - 0.5) > TALLY_SIGMAS * 0.5 / n ** 0.5:
+                return Mismatch("values", f"over all the cases, {tally['flips']:,} of {n:,} "
+                                f"augmented copies were mirrored ({share:.1%}); a fair coin "
+                                f"stays within {TALLY_SIGMAS * 50 / n ** 0.5:.1f} points of "
+                                "50 % over that many: mirror each copy with probability "
+                                "exactly 1/2")
+            # Coins of their own: neighbours agree about half the time (a pattern such as
+            # "every other image" never does, "in runs" nearly always does).
+            pattern = mirrored[torch.tensor(asym)] if asym else mirrored[:0]
+            pairs = len(pattern) - 1
+            if pairs >= SHARE_FROM:
+                same = int((pattern[1:] == pattern[:-1]).sum())
+                if abs(same / pairs - 0.5) > TALLY_SIGMAS * 0.5 / pairs ** 0.5:
+                    return Mismatch("values", f"in this case, {same:,} of {pairs:,} neighbouring "
+                                    f"training images got the same coin ({same / pairs:.0%}); "
+                                    "independent coins agree about half the time: draw one "
+                                    "coin per image from the seeded generator")
     role, shared = case.data.get("role"), case.data.get("shared")
     if role == "first":
         shared["pattern"] = mirrored

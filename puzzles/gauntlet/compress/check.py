@@ -24,6 +24,10 @@ def cases(g):
     only_last = torch.tensor([False] * 5 + [True])
     yield Case("only the last survives", only_last, nonzero_ints(g, 6), 6)
     yield Case("only the first survives", only_last.flip(0), nonzero_ints(g, 6), 6)
+    # A survivor whose value is 0 still takes its slot: packing by `v != 0` instead of by `g`
+    # moves the next survivor into it.
+    yield Case("a surviving 0 before another survivor", torch.tensor([True, True, False, True]),
+               torch.tensor([0, 3, 2, -4]), 4)
 
 
 # `arange` makes CPU tensors, and CUDA has no int64 `@` (pytorch/pytorch#44428): the exam

@@ -6,8 +6,16 @@ NAMES = {"cuda": "CUDA", "mps": "MPS", "cpu": "CPU"}
 ASK = {"cuda": "torch.cuda.is_available", "mps": "torch.backends.mps.is_available"}
 
 
+IMAGINED = [({"cuda": True, "mps": False}, "a GPU server (CUDA only)"),
+            ({"cuda": False, "mps": True}, "a Mac (MPS only)"),
+            ({"cuda": True, "mps": True}, "a machine with both CUDA and MPS"),
+            ({"cuda": False, "mps": False}, "a laptop with no GPU at all")]
+
+
 def cases(g):
     yield Case("example: this machine's best device", example=True)
+    for machine, name in IMAGINED:
+        yield Case(f"imagined: {name}", machine=machine)
 
 
 def _type_problem(got, want):
@@ -27,21 +35,27 @@ def _type_problem(got, want):
 
 
 def evaluate(case, expected, got, ctx):
-    best = ctx.best_device()
+    cuda, mps = (bool(case.machine["cuda"]), bool(case.machine["mps"])) if case.machine \
+        else (ctx.cuda_available, ctx.mps_available)
+    best = "cuda" if cuda else ("mps" if mps else "cpu")
     want = f"torch.device('{best}')"
     if type(got) is not torch.device:
         return _type_problem(got, want)
-    has = {"cuda": ctx.cuda_available, "mps": ctx.mps_available, "cpu": True}
-    seen = f"CUDA available: {ctx.cuda_available}, MPS available: {ctx.mps_available}"
+    has = {"cuda": cuda, "mps": mps, "cpu": True}
+    this = "this imagined machine" if case.machine else "this machine"
+    seen = f"CUDA available: {cuda}, MPS available: {mps}"
     if got.type != best:
         if got.type in has and not has[got.type]:
             ask = ASK.get(got.type, "torch.cuda.is_available")
-            why = (f"this machine has no {NAMES[got.type]} ({seen}). Did you call the check? "
+            why = (f"{this} has no {NAMES[got.type]} ({seen}). Did you call the check? "
                    f"`{ask}` without its parentheses is a function object, and a function "
                    f"is always truthy: write `{ask}()`")
-        else:
-            why = (f"this machine has {NAMES[best]} ({seen}), which comes first: ask CUDA, "
+        elif got.type in has:
+            why = (f"{this} has {NAMES[best]} ({seen}), which comes first: ask CUDA, "
                    "then MPS, and fall back to the CPU")
+        else:
+            why = (f"`{got.type}` is not one of the three engines; {this} should get "
+                   f"{NAMES[best]} ({seen})")
         return Mismatch("values", f"you returned {got}, but {why}", want, repr(got))
     if got.index not in (None, 0):
         return Mismatch("values", f"{got} names device number {got.index}; use the first one "

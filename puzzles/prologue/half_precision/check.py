@@ -34,4 +34,4 @@ def cases(g):
     yield Case("random (2, 3, 4) × 1e5", floats(g, (2, 3, 4), scale=1e5))
 
 
-CHECK = Check(reference=reference, cases=cases, exact=True)
+CHECK = Check(reference=reference, cases=cases, exact=True, signed_zeros=True)
