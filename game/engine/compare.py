@@ -84,6 +84,9 @@ def describe(value: Any) -> str:
             return f"torch.Size({list(value['__size__'])})"
         if "__dict__" in value:
             return "dict with keys " + ", ".join(map(repr, list(value["__dict__"])[:8]))
+        shown = ", ".join(f"{k!r}: {describe(v)}" for k, v in list(value.items())[:3])
+        more = ", …" if len(value) > 3 else ""
+        return f"dict of {len(value)}: {{{shown}{more}}}"
     if isinstance(value, (tuple, list)):
         inner = ", ".join(describe(v) for v in value[:4])
         return f"{type(value).__name__} of {len(value)}: ({inner})"

@@ -195,83 +195,61 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def mlp():
+def make_model():
     return nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(), nn.Linear(32, 32), nn.LeakyReLU(),
                          nn.Linear(32, 4))
 """
 
 FORGET_OK = {
-    "one optimizer, buffer concatenated to B": MLP + """
+    "pocket concatenated to B's batch": MLP + """
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    net = mlp()
+    net = make_model()
+    net.load_state_dict(state)
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    buf = torch.randperm(len(xa))[:20]
-    for x, y in ((xa, ya), (torch.cat([xb, xa[buf]]), torch.cat([yb, ya[buf]]))):
-        for _ in range(100 if x is xa else 200):
-            opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
-            opt.step()
+    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
+    for _ in range(200):
+        opt.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
     with torch.no_grad():
         return net(x_eval).argmax(1)
 """,
-    "SGD minibatches, half-replayed batches": """
-import torch
-import torch.nn.functional as F
-from torch import nn
+    "SGD minibatches, half-replayed batches": MLP + """
 
-
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, 64), nn.Tanh(), nn.Linear(64, 4))
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    for _ in range(10):
-        for b in torch.randperm(len(xa)).split(32):
-            opt.zero_grad()
-            F.cross_entropy(model(xa[b]), ya[b]).backward()
-            opt.step()
-    keep = torch.randperm(len(xa))[:20]
-    mx, my = xa[keep], ya[keep]
-    for _ in range(10):
+    model = make_model()
+    model.load_state_dict(state)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    for _ in range(15):
         for b in torch.randperm(len(xb)).split(32):
-            r = torch.randint(0, len(mx), (16,))
+            r = torch.randint(0, len(memory_x), (16,))
             opt.zero_grad()
-            F.cross_entropy(model(torch.cat([xb[b], mx[r]])), torch.cat([yb[b], my[r]])).backward()
+            x, y = torch.cat([xb[b], memory_x[r]]), torch.cat([yb[b], memory_y[r]])
+            F.cross_entropy(model(x), y).backward()
             opt.step()
     with torch.no_grad():
         return model(x_eval).argmax(dim=-1)
 """,
-    "alternating B steps and memory steps": """
-import torch
-from torch import nn
+    "alternating B steps and memory steps": MLP + """
 
-
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    net = nn.Sequential(nn.Linear(2, 48), nn.GELU(), nn.Linear(48, 48), nn.GELU(),
-                        nn.Linear(48, 4))
+    net = make_model()
+    net.load_state_dict(state)
     loss_fn = nn.CrossEntropyLoss()
     opt = torch.optim.AdamW(net.parameters(), lr=5e-3)
-    for _ in range(200):
-        opt.zero_grad()
-        loss_fn(net(xa), ya).backward()
-        opt.step()
-    pick = torch.randperm(len(xa), generator=torch.Generator().manual_seed(seed))[:16]
-    memory = (xa[pick], ya[pick])
     for step in range(300):
-        x, y = (xb, yb) if step % 2 == 0 else memory
+        x, y = (xb, yb) if step % 2 == 0 else (memory_x, memory_y)
         opt.zero_grad()
         loss_fn(net(x), y).backward()
         opt.step()
     with torch.no_grad():
         return torch.argmax(net(x_eval), dim=1)
 """,
-    "two experts and a gate trained on the memory": """
-import torch
-import torch.nn.functional as F
-from torch import nn
-
+    "Monday's network kept as an expert, a new expert and a gate": MLP + """
 
 def fit(model, x, y, w=None):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -282,67 +260,82 @@ def fit(model, x, y, w=None):
         opt.step()
 
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    expert_a, expert_b, gate = (nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
-                                for _ in range(3))
-    fit(expert_a, xa, ya)
-    memory = xa[torch.randperm(len(xa))[:20]]
+    monday = make_model()
+    monday.load_state_dict(state)  # left alone: it still knows task A
+    expert_b, gate = (nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
+                      for _ in range(2))
     fit(expert_b, xb, yb - 2)
-    task = torch.cat([torch.zeros(len(memory)), torch.ones(len(xb))]).long()
-    weight = torch.cat([torch.full((len(memory),), len(xb) / len(memory)), torch.ones(len(xb))])
-    fit(gate, torch.cat([memory, xb]), task, weight)
+    task = torch.cat([torch.zeros(len(memory_x)), torch.ones(len(xb))]).long()
+    weight = torch.cat([torch.full((len(memory_x),), len(xb) / len(memory_x)),
+                        torch.ones(len(xb))])
+    fit(gate, torch.cat([memory_x, xb]), task, weight)
     with torch.no_grad():
         is_b = gate(x_eval).argmax(1) == 1
-        return torch.where(is_b, expert_b(x_eval).argmax(1) + 2, expert_a(x_eval).argmax(1))
+        return torch.where(is_b, expert_b(x_eval).argmax(1) + 2, monday(x_eval)[:, :2].argmax(1))
 """,
 }
 
 FORGET_WRONG = {
     "labels for xb instead of x_eval": ("values", MLP + """
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    net = mlp()
+    net = make_model()
+    net.load_state_dict(state)
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    buf = torch.randperm(len(xa))[:20]
-    for x, y in ((xa, ya), (torch.cat([xb, xa[buf]]), torch.cat([yb, ya[buf]]))):
-        for _ in range(100 if x is xa else 200):
-            opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
-            opt.step()
+    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
+    for _ in range(200):
+        opt.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
     with torch.no_grad():
         return net(xb).argmax(1)
 """),
-    "replaying the buffer only after B": ("values", MLP + """
+    "Monday's network thrown away and the pocket ignored": ("values", MLP + """
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    net = mlp()
+    net = make_model()  # state never loaded
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    buf = torch.randperm(len(xa))[:20]
-    for x, y in ((xa, ya), (xb, yb), (xa[buf], ya[buf])):
-        for _ in range(150):
-            opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
-            opt.step()
+    for _ in range(200):
+        opt.zero_grad()
+        F.cross_entropy(net(xb), yb).backward()
+        opt.step()
     with torch.no_grad():
         return net(x_eval).argmax(1)
 """),
-    "shuffling the caller's tensors in place": ("mutated", MLP + """
+    "shuffling the caller's pocket in place": ("mutated", MLP + """
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    perm = torch.randperm(len(xa))
-    xa[:] = xa[perm]
-    ya[:] = ya[perm]
-    net = mlp()
+    perm = torch.randperm(len(memory_x))
+    memory_x[:] = memory_x[perm]
+    memory_y[:] = memory_y[perm]
+    net = make_model()
+    net.load_state_dict(state)
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    for x, y in ((xa, ya), (torch.cat([xb, xa[:20]]), torch.cat([yb, ya[:20]]))):
-        for _ in range(100 if x is xa else 200):
-            opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
-            opt.step()
+    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
+    for _ in range(200):
+        opt.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
+    with torch.no_grad():
+        return net(x_eval).argmax(1)
+"""),
+    "training Monday's weights in place (assign=True)": ("mutated", MLP + """
+
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
+    torch.manual_seed(seed)
+    net = make_model()
+    net.load_state_dict(state, assign=True)
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
+    for _ in range(200):
+        opt.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
     with torch.no_grad():
         return net(x_eval).argmax(1)
 """),
@@ -363,13 +356,37 @@ def test_forgetting_plausible_mistakes_fail(judge: Judge, name: str) -> None:
     assert kind in kinds(result), result.message
 
 
-def test_forgetting_labels_never_reach_the_player(judge: Judge) -> None:
+def test_forgetting_only_the_pocket_of_task_a_reaches_the_player(judge: Judge) -> None:
+    """Joint training on A and B is impossible, not forbidden: twenty samples of task A enter
+    the player's process, and no held-out label does."""
     check = judge.check_for(judge.catalog.puzzle("act1.forgetting"))
     for case in check.cases(torch.Generator().manual_seed(SEED)):
-        xa, ya, xb, yb, x_eval, seed = case.args
+        state, memory_x, memory_y, xb, yb, x_eval, seed = case.args
+        assert set(state) == {"0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"}
+        assert memory_x.shape == (20, 2) and sorted(memory_y.tolist()) == [0] * 10 + [1] * 10
+        assert set(yb.tolist()) == {2, 3} and xb.shape == (200, 2)
         assert x_eval.shape == (200, 2) and isinstance(seed, int)
-        assert set(ya.tolist()) == {0, 1} and set(yb.tolist()) == {2, 3}
         assert len(case.data["labels"]) == len(x_eval)
+        tensors = [memory_x, memory_y, xb, yb, x_eval, *state.values()]
+        assert sum(t.numel() for t in tensors if t.dtype == torch.int64) == 20 + 200
+
+
+def test_forgetting_mondays_network_knows_task_a(judge: Judge) -> None:
+    import importlib.util
+
+    check = judge.check_for(judge.catalog.puzzle("act1.forgetting"))
+    path = judge.catalog.puzzle("act1.forgetting").file("check.py")
+    spec = importlib.util.spec_from_file_location("forgetting_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for case in check.cases(torch.Generator().manual_seed(SEED)):
+        model = module.make_model()
+        model.load_state_dict(case.args[0])
+        labels = case.data["labels"]
+        with torch.no_grad():
+            got = model(case.args[5]).argmax(1)
+        on_a = labels < 2
+        assert (got[on_a] == labels[on_a]).float().mean() > 0.9
 
 
 # -- act1.fix_pipeline -------------------------------------------------------------------------

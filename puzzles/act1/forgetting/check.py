@@ -1,14 +1,44 @@
-"""act1.forgetting: learn task A, then task B, and still know task A (class-incremental)."""
+"""act1.forgetting: Monday's network knows task A; learn task B without forgetting it.
+
+The judge trains the network on task A itself and hands the player its weights and twenty
+samples of A: the rest of task A never enters the player's process, so "at most twenty
+remembered samples" is a fact, not a promise. Held-out labels never leave the judge either.
+"""
 
 import math
 
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from game.engine.checks import Case, Check, Mismatch
 
 THRESHOLD = 0.80
 PER_CLASS = 100       # training samples per class
 EVAL_PER_CLASS = 50   # held-out samples per class
+MEMORY_PER_CLASS = 10  # task A samples in Victor's pocket
+MONDAY_STEPS = 100
+
+
+def make_model() -> nn.Module:
+    """The architecture of the starter's make_model()."""
+    return nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(),
+                         nn.Linear(32, 32), nn.LeakyReLU(),
+                         nn.Linear(32, 4))
+
+
+def monday(xa, ya, seed):
+    """Task A learnt the plain way; the state_dict the player starts from. The judge's global
+    random state is left as it was."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = make_model()
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        for _ in range(MONDAY_STEPS):
+            opt.zero_grad()
+            F.cross_entropy(model(xa), ya).backward()
+            opt.step()
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
 def tasks(g):
@@ -31,14 +61,19 @@ def tasks(g):
     xa, ya = draw([0, 1], PER_CLASS)
     xb, yb = draw([2, 3], PER_CLASS)
     x_eval, y_eval = draw([0, 1, 2, 3], EVAL_PER_CLASS)
+    pocket = torch.cat([(ya == c).nonzero().flatten()[
+        torch.randperm(PER_CLASS, generator=g)[:MEMORY_PER_CLASS]] for c in (0, 1)])
+    pocket = pocket[torch.randperm(len(pocket), generator=g)]
+    state = monday(xa, ya, int(torch.randint(0, 2**31 - 1, (1,), generator=g)))
     seed = int(torch.randint(0, 2**31 - 1, (1,), generator=g))
-    return (xa, ya, xb, yb, x_eval, seed), y_eval
+    args = (state, xa[pocket].contiguous(), ya[pocket].contiguous(), xb, yb, x_eval, seed)
+    return args, y_eval
 
 
 def cases(g):
     for i in range(5):
         args, labels = tasks(g)
-        name = "example: two blobs per task" if i == 0 else f"random tasks #{i}"
+        name = "example: Monday's network and two new blobs" if i == 0 else f"random tasks #{i}"
         yield Case(name, *args, example=i == 0, data={"labels": labels},
                    note="accuracy on held-out samples of each task must be at least "
                         f"{THRESHOLD:.2f}")

@@ -9,24 +9,15 @@ def make_model() -> nn.Module:
                          nn.Linear(32, 4))
 
 
-def learn_sequentially(xa, ya, xb, yb, x_eval, seed):
+def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
     model = make_model()
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    for _ in range(100):  # task A
-        opt.zero_grad()
-        F.cross_entropy(model(xa), ya).backward()
-        opt.step()
-
-    keep = torch.randperm(len(xa))[:20]  # the replay buffer: 20 samples of task A
-    memory_x, memory_y = xa[keep], ya[keep]
-
+    model.load_state_dict(state)
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for _ in range(200):  # task B, with the memories of A replayed at every step
         opt.zero_grad()
         loss = F.cross_entropy(model(xb), yb) + F.cross_entropy(model(memory_x), memory_y)
         loss.backward()
         opt.step()
-
     with torch.no_grad():
         return model(x_eval).argmax(dim=1)
