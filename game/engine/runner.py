@@ -128,6 +128,8 @@ def encode(value: Any, depth: int = 0) -> Any:
         return {"__size__": tuple(value)}
     if kind in (tuple, list):
         return {"__seq__": kind.__name__, "items": [encode(v, depth + 1) for v in value]}
+    if isinstance(value, tuple) and hasattr(kind, "_fields"):  # a namedtuple is a tuple
+        return {"__seq__": "tuple", "items": [encode(v, depth + 1) for v in value]}
     if kind is dict and all(type(k) is str for k in value):
         return {"__dict__": {k: encode(v, depth + 1) for k, v in value.items()}}
     return {"__unsupported__": f"{kind.__module__}.{kind.__qualname__}"}

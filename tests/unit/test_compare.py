@@ -136,3 +136,10 @@ def test_forged_sparse_tensors_are_refused_before_anything_reads_them():
     clean = sanitize(valid)
     assert "sparse_coo" in clean["output"]["__unsupported__"]
     assert type(clean["x"][0]) is torch.Tensor
+
+
+def test_a_namedtuple_is_a_tuple():
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "a b")
+    assert check((torch.ones(1), torch.zeros(1)), Pair(torch.ones(1), torch.zeros(1))) is None
