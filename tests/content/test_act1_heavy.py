@@ -200,13 +200,15 @@ def make_model():
                          nn.Linear(32, 4))
 """
 
-FORGET_OK = {
-    "pocket concatenated to B's batch": MLP + """
+def replay(before: str = "", load: str = "net.load_state_dict(state)",
+           answer: str = "net(x_eval).argmax(1)") -> str:
+    """Monday's network trained on B with the pocket concatenated to every batch."""
+    return MLP + f"""
 
 def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     torch.manual_seed(seed)
-    net = make_model()
-    net.load_state_dict(state)
+{before}    net = make_model()
+    {load}
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
     x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
     for _ in range(200):
@@ -214,8 +216,12 @@ def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
         F.cross_entropy(net(x), y).backward()
         opt.step()
     with torch.no_grad():
-        return net(x_eval).argmax(1)
-""",
+        return {answer}
+"""
+
+
+FORGET_OK = {
+    "pocket concatenated to B's batch": replay(),
     "SGD minibatches, half-replayed batches": MLP + """
 
 def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
@@ -278,21 +284,7 @@ def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
 }
 
 FORGET_WRONG = {
-    "labels for xb instead of x_eval": ("values", MLP + """
-
-def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
-    torch.manual_seed(seed)
-    net = make_model()
-    net.load_state_dict(state)
-    opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
-    for _ in range(200):
-        opt.zero_grad()
-        F.cross_entropy(net(x), y).backward()
-        opt.step()
-    with torch.no_grad():
-        return net(xb).argmax(1)
-"""),
+    "labels for xb instead of x_eval": ("values", replay(answer="net(xb).argmax(1)")),
     "Monday's network thrown away and the pocket ignored": ("values", MLP + """
 
 def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
@@ -306,39 +298,11 @@ def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     with torch.no_grad():
         return net(x_eval).argmax(1)
 """),
-    "shuffling the caller's pocket in place": ("mutated", MLP + """
-
-def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
-    torch.manual_seed(seed)
-    perm = torch.randperm(len(memory_x))
-    memory_x[:] = memory_x[perm]
-    memory_y[:] = memory_y[perm]
-    net = make_model()
-    net.load_state_dict(state)
-    opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
-    for _ in range(200):
-        opt.zero_grad()
-        F.cross_entropy(net(x), y).backward()
-        opt.step()
-    with torch.no_grad():
-        return net(x_eval).argmax(1)
-"""),
-    "training Monday's weights in place (assign=True)": ("mutated", MLP + """
-
-def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
-    torch.manual_seed(seed)
-    net = make_model()
-    net.load_state_dict(state, assign=True)
-    opt = torch.optim.Adam(net.parameters(), lr=0.01)
-    x, y = torch.cat([xb, memory_x]), torch.cat([yb, memory_y])
-    for _ in range(200):
-        opt.zero_grad()
-        F.cross_entropy(net(x), y).backward()
-        opt.step()
-    with torch.no_grad():
-        return net(x_eval).argmax(1)
-"""),
+    "shuffling the caller's pocket in place": ("mutated", replay(
+        before="    perm = torch.randperm(len(memory_x))\n    memory_x[:] = memory_x[perm]\n"
+               "    memory_y[:] = memory_y[perm]\n")),
+    "training Monday's weights in place (assign=True)": ("mutated", replay(
+        load="net.load_state_dict(state, assign=True)")),
 }
 
 

@@ -10,6 +10,11 @@ PUZZLE = "act1.fix_pipeline"
 HEAD = ("import torch\n\n\ndef build_training_set(images, labels, is_test, seed):\n"
         "    g = torch.Generator().manual_seed(seed)\n")
 
+FAIR = ("    t, y = images[~is_test], labels[~is_test]\n"
+        "    coin = torch.rand(len(t), generator=g) < {p}\n"
+        "    aug = torch.where(coin[:, None, None, None], t.flip(-1), t)\n"
+        "    return torch.cat([t, aug]), torch.cat([y, y])\n")
+
 
 @pytest.mark.parametrize("body", [
     # interleaved: each image followed by its augmented copy
@@ -48,20 +53,10 @@ def test_leaks_are_wrong_answers(judge, body):
 
 
 def test_marking_the_inputs_is_caught(judge):
-    body = ("    labels[is_test] = -1\n"
-            "    t, y = images[~is_test], labels[~is_test]\n"
-            "    coin = torch.rand(len(t), generator=g) < 0.5\n"
-            "    aug = torch.where(coin[:, None, None, None], t.flip(-1), t)\n"
-            "    return torch.cat([t, aug]), torch.cat([y, y])\n")
-    result = judge.verify(PUZZLE, HEAD + body)
+    result = judge.verify(PUZZLE, HEAD + "    labels[is_test] = -1\n" + FAIR.format(p=0.5))
     assert result.status is Status.WRONG_ANSWER
     assert any(t.mismatch == "mutated" for t in result.tests)
 
-
-FAIR = ("    t, y = images[~is_test], labels[~is_test]\n"
-        "    coin = torch.rand(len(t), generator=g) < {p}\n"
-        "    aug = torch.where(coin[:, None, None, None], t.flip(-1), t)\n"
-        "    return torch.cat([t, aug]), torch.cat([y, y])\n")
 
 
 @pytest.mark.parametrize("seed", range(12))
