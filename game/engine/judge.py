@@ -514,7 +514,9 @@ class Judge:
                      f"{static['entry_error'][1:]}: `{spec.signature}`.")
         if (err := out.phase("device_error")):
             flag(Status.RUNTIME_ERROR, str(err.get("message")))
-        if (mod := out.phase("module_error")):
+        if (mod := out.phase("module_error")) and isinstance(mod.get("loop"), dict):
+            self._trace_rules(spec.rules, [], True, result, flag, mod["loop"])
+        elif mod:
             result.traceback = str(mod.get("traceback"))
             if mod.get("kind") == "memory":
                 flag(Status.MEMORY_LIMIT, "Ran out of memory while loading your file (limit: "
@@ -527,7 +529,7 @@ class Judge:
         loaded = out.phase("loaded")
         if loaded:
             self._trace_rules(spec.rules, loaded.get("calls", []), loaded.get("traced", True),
-                              result, flag)
+                              result, flag, loaded.get("loop"))
         if out.garbled:
             flag(Status.RUNTIME_ERROR, f"Your code interfered with the result channel: "
                  f"{out.garbled}.")
@@ -553,10 +555,18 @@ class Judge:
                 continue
             test.output = str(msg.get("output_text", ""))[:500]
             self._trace_rules(spec.rules, msg.get("calls", []), msg.get("traced", True),
-                              result, flag)
+                              result, flag, msg.get("loop"))
+            if isinstance(msg.get("loop"), dict):
+                test.status, test.mismatch = "fail", "constraint"
+                test.message = "recursion (a loop in disguise) was found while this test ran"
+                continue
             if "error" in msg:
                 test.status = "error"
                 test.message = str(msg["error"])
+                if case.machine:
+                    test.message += ("\n(This test ran on an imagined machine: only torch's "
+                                     "questions about which devices exist were imagined, so "
+                                     "code that uses the device itself fails here.)")
                 if msg.get("kind") == "memory":
                     flag(Status.MEMORY_LIMIT, f"Ran out of memory in test '{case.name}' (limit: "
                          f"{spec.limits.memory_mb} MiB beyond what torch itself uses).")
@@ -631,7 +641,19 @@ class Judge:
         return result
 
     @staticmethod
-    def _trace_rules(rules: Any, calls: list[str], traced: bool, result: Result, flag) -> None:
+    def _trace_rules(rules: Any, calls: list[str], traced: bool, result: Result, flag,
+                     loop: Any = None) -> None:
+        if isinstance(loop, dict):
+            text = (f"`{loop.get('name')}` called itself while it was running (recursion is a "
+                    "loop in disguise and is not allowed here)")
+            if not any(c.message == text for c in result.constraints):
+                line = loop.get("line")
+                result.constraints.append(ConstraintResult(
+                    rule="loop", status="fail", message=text,
+                    line=line if isinstance(line, int) else None))
+            at = loop.get("line")
+            flag(Status.CONSTRAINT_VIOLATION, f"Line {at}: {text}." if isinstance(at, int)
+                 else text[0].upper() + text[1:] + ".")
         if not rules.locked_down:
             return
         names = [str(c) for c in calls]

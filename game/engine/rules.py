@@ -19,19 +19,23 @@ PROCESS_ATTRS = frozenset(
 ESCAPE_NAMES = frozenset(
     {"eval", "exec", "compile", "getattr", "setattr", "delattr", "vars", "globals", "locals",
      "dir", "__import__", "open", "input", "breakpoint", "memoryview", "type", "object",
-     "super", "classmethod", "staticmethod", "property"}
+     "super", "classmethod", "staticmethod", "property", "get_type_hints"}
 )
 LOCKDOWN_IMPORTS = frozenset({"torch", "math", "typing", "__future__"})
 # Attributes that run code the tracer cannot see (TorchScript, compiled graphs, custom
 # operators) or read files, and the modules that could reach the tracer or the result pipe.
+# `typing.get_type_hints` evaluates string annotations and `torch.load` may unpickle: code the
+# AST walk never sees.
 ESCAPE_ATTRS = frozenset({"_C", "overrides", "_python_dispatch", "os", "sys", "jit", "compile",
-                          "library", "cpp_extension", "from_file", "hub", "package"})
+                          "library", "cpp_extension", "from_file", "hub", "package", "fx",
+                          "get_type_hints", "load", "load_library"})
 LOOP_CALLS = frozenset({"map", "filter", "reduce", "iter", "next", "range", "enumerate", "zip",
                         "sorted", "reversed", "sum", "any", "all"})
-# Tensor methods that call a Python function once per element.
-LOOP_METHODS = frozenset({"apply_", "map_", "map2_"})
-# Special methods a module of a puzzle with rules may define (a class puzzle's constructor).
-ALLOWED_DUNDER_DEFS = frozenset({"__init__"})
+# Tensor methods that call a Python function once per element, and library loops.
+LOOP_METHODS = frozenset({"apply_", "map_", "map2_", "while_loop"})
+LOOP_CLASSES = frozenset({"DataLoader"})
+# Special methods a module of a puzzle with rules may define: they run only when called.
+ALLOWED_DUNDER_DEFS = frozenset({"__init__", "__call__", "__repr__", "__str__"})
 
 # Gauntlet: what a one-liner may touch besides its own parameters.
 ONE_LINE_BUILTINS = frozenset({"len", "min", "max", "abs", "int", "float", "bool"})
@@ -136,8 +140,24 @@ class _Checker:
                              "does not allow")
 
     # -- constraint puzzles ---------------------------------------------------------------------
-    def lockdown(self) -> None:
+    def _super_init(self) -> set[int]:
+        """The nodes of `super().__init__(...)`, which every nn.Module subclass needs."""
+        allowed: set[int] = set()
         for node in ast.walk(self.tree):
+            if isinstance(node, ast.Attribute) and node.attr == "__init__" and isinstance(
+                    node.value, ast.Call) and isinstance(node.value.func, ast.Name) and \
+                    node.value.func.id == "super" and not node.value.args:
+                allowed |= {id(node), id(node.value.func)}
+        return allowed
+
+    def lockdown(self) -> None:
+        super_init = self._super_init()
+        for node in ast.walk(self.tree):
+            if id(node) in super_init:
+                continue
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                self.add("banned_import", node, "`import *` is not allowed in a puzzle with "
+                         "rules: import the names you use")
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 module = node.module or "." if isinstance(node, ast.ImportFrom) else ""
                 names = [f"{module}.{a.name}".lstrip(".") if module else a.name
@@ -170,12 +190,15 @@ class _Checker:
     def banned_names(self) -> None:
         if not self.banned:
             return
+        # The player's own functions and classes may bear a banned name (the entry `gelu`).
+        own = {n.name for n in ast.walk(self.tree)
+               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         for node in ast.walk(self.tree):
             name = None
             if isinstance(node, ast.Attribute) and node.attr in self.banned:
                 name = node.attr
                 shown = dotted(node) or f".{node.attr}"
-            elif isinstance(node, ast.Name) and node.id in self.banned:
+            elif isinstance(node, ast.Name) and node.id in self.banned and node.id not in own:
                 name = shown = node.id
             elif isinstance(node, ast.alias) and set(node.name.split(".")) & self.banned:
                 name = next(p for p in node.name.split(".") if p in self.banned)
@@ -214,6 +237,10 @@ class _Checker:
             ):
                 self.add("loop", node, f"`.{node.func.attr}(...)` calls Python once per element "
                          "(a loop in disguise) and is not allowed here")
+            elif (isinstance(node, ast.Name) and node.id in LOOP_CLASSES) or (
+                    isinstance(node, ast.Attribute) and node.attr in LOOP_CLASSES):
+                self.add("loop", node, "a DataLoader is a Python loop over the samples and is "
+                         "not allowed here")
             elif isinstance(node, ast.Call) and any(k.arg == "key" for k in node.keywords):
                 self.add("loop", node, "a `key=` function is called once per element (a loop "
                          "in disguise) and is not allowed here")

@@ -14,6 +14,7 @@ import io
 import os
 import struct
 import sys
+import threading
 import time
 import traceback
 from contextlib import nullcontext
@@ -191,6 +192,41 @@ def _leaves(value: Any) -> list[torch.Tensor]:
     return []
 
 
+class RecursionFound(BaseException):
+    """Raised (past `except Exception`) when the player's code recurses in a loop-free puzzle."""
+
+
+class RecursionGuard:
+    """For puzzles without loops: a function of the player's file that is called while it is
+    already running is recursion, however it was reached (a renamed `self`, a function passed
+    to itself, a slot in a list). Only Python-level call events are seen, and only the player's
+    own code objects are looked for on the stack."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, Any] | None = None
+        self.installed = False
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename == SUBMISSION:
+            code, back = frame.f_code, frame.f_back
+            while back is not None:
+                if back.f_code is code:
+                    if self.found is None:
+                        self.found = {"name": code.co_name, "line": code.co_firstlineno}
+                    raise RecursionFound(code.co_name)
+                back = back.f_back
+        return None
+
+    def install(self) -> None:
+        self.installed = True
+        sys.settrace(self)
+        threading.settrace(self)
+
+    def take(self) -> dict[str, Any] | None:
+        found, self.found = self.found, None
+        return found
+
+
 class ImaginedMachine:
     """For device-choice puzzles: while a case names a machine ({"cuda": bool, "mps": bool}),
     the availability questions a player may ask answer for that machine instead of this one.
@@ -201,11 +237,11 @@ class ImaginedMachine:
         self.current: dict[str, bool] | None = None
 
     def install(self) -> None:
-        def answer(kind: str, real: Any, convert: Any) -> Any:
+        def answer(real: Any, imagined: Any) -> Any:
             def ask(*args: Any, **kwargs: Any) -> Any:
                 if self.current is None:
                     return real(*args, **kwargs)
-                return convert(bool(self.current.get(kind)))
+                return imagined(self.current)
             ask.__name__, ask.__qualname__ = real.__name__, real.__qualname__
             ask.__doc__ = real.__doc__
             return ask
@@ -215,14 +251,19 @@ class ImaginedMachine:
                 return torch.device("cuda")
             return torch.device("mps") if self.current.get("mps") else None
 
-        patches = [(torch.cuda, "is_available", "cuda", bool),
-                   (torch.cuda, "device_count", "cuda", int),
-                   (torch.backends.mps, "is_available", "mps", bool),
-                   (torch.mps, "is_available", "mps", bool),
-                   (torch.mps, "device_count", "mps", int)]
-        for owner, name, kind, convert in patches:
+        # A Mac's build has MPS and no CUDA; every other imagined machine runs a CUDA build,
+        # with or without a GPU (so `is_built()` alone does not tell).
+        patches = [(torch.cuda, "is_available", lambda m: bool(m["cuda"])),
+                   (torch.cuda, "device_count", lambda m: int(bool(m["cuda"]))),
+                   (torch.cuda, "current_device", lambda m: 0),
+                   (torch.backends.cuda, "is_built", lambda m: bool(m["cuda"] or not m["mps"])),
+                   (torch.backends.mps, "is_available", lambda m: bool(m["mps"])),
+                   (torch.backends.mps, "is_built", lambda m: bool(m["mps"])),
+                   (torch.mps, "is_available", lambda m: bool(m["mps"])),
+                   (torch.mps, "device_count", lambda m: int(bool(m["mps"])))]
+        for owner, name, imagined in patches:
             if hasattr(owner, name):
-                setattr(owner, name, answer(kind, getattr(owner, name), convert))
+                setattr(owner, name, answer(getattr(owner, name), imagined))
         acc = getattr(torch, "accelerator", None)
         if acc is not None:
             real_current, real_avail, real_count = (acc.current_accelerator, acc.is_available,
@@ -297,6 +338,9 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         machine.install()
     capture = OutputCap(out, job["output_cap"])
     tracer = Tracer()
+    guard = RecursionGuard()
+    if job["rules"].get("loops", True) is False:
+        guard.install()
     ns = _namespace(job, tracer)
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = capture
@@ -309,12 +353,13 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     except BaseException as exc:  # noqa: BLE001 - any failure of player code is reported
         sys.stdout, sys.stderr = real_out, real_err
         out.send({"phase": "module_error", "kind": error_kind(exc),
-                  "traceback": trimmed_traceback(exc, lines), "output": capture.take()})
+                  "traceback": trimmed_traceback(exc, lines), "output": capture.take(),
+                  "loop": guard.take()})
         return 0
     entry = ns.get(job["entry"])
     sys.stdout, sys.stderr = real_out, real_err
     out.send({"phase": "loaded", "output": capture.take(), "calls": sorted(tracer.calls),
-              "traced": loaded_traced})
+              "traced": loaded_traced, "loop": guard.take()})
     tracer.calls.clear()
     problem = _signature_problem(entry, job)
     if problem:
@@ -329,13 +374,21 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         args = _clone_inputs(leaves)
         message: dict[str, Any] = {"phase": "case", "index": index}
         machine.current = case.get("machine")
+        if guard.installed:
+            guard.install()  # Python unsets a trace function that raised
         sys.stdout = sys.stderr = capture
         try:
             meter = PeakMemory(device) if job.get("measure_memory") else nullcontext()
             with tracer:
                 call = entry
+                if case.get("machine"):
+                    # The module runs again on the imagined machine: a device computed once at
+                    # import time, or a cached answer, is computed there too.
+                    fresh = _namespace(job, tracer)
+                    exec(code, fresh)
+                    call = fresh.get(job["entry"])
                 if job["kind"] == "class":
-                    call = _build(entry, case, device)
+                    call = _build(call, case, device)
                     message["params"] = _count_params(call)
                 with meter:
                     start = time.perf_counter_ns()
@@ -359,8 +412,12 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         finally:
             sys.stdout, sys.stderr = real_out, real_err
         message["calls"] = sorted(tracer.calls)
+        message["loop"] = guard.take()
         tracer.calls.clear()
         message["output_text"] = capture.take()
+        if message["loop"]:
+            out.send(message)  # a loop found at run time ends the run: the verdict is made
+            break
         if "error" not in message:
             if job["return_inputs"]:
                 message["inputs_after"] = encode(list(case_args_after(args)))

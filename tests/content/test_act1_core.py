@@ -205,6 +205,41 @@ PAIRWISE_LOOPS = {
                 i += 1
             return out
     """,
+    "recursion through a renamed self, seen only at run time": """
+        class Rows:
+            def go(me, a, b):
+                if a.shape[0] == 0:
+                    return torch.zeros(0, b.shape[0])
+                return torch.cat([((a[:1] - b) ** 2).sum(-1), me.go(a[1:], b)])
+
+
+        def pairwise_sq_dists(a, b):
+            return Rows().go(a, b)
+    """,
+    "recursion through a function passed to itself": """
+        def step(a, b, again):
+            if a.shape[0] == 0:
+                return torch.zeros(0, b.shape[0])
+            return torch.cat([((a[:1] - b) ** 2).sum(-1), again(a[1:], b, again)])
+
+
+        def pairwise_sq_dists(a, b):
+            return step(a, b, step)
+    """,
+    "recursion swallowed by the player's own except": """
+        def step(a, b, again):
+            if a.shape[0] == 0:
+                return torch.zeros(0, b.shape[0])
+            try:
+                rest = again(a[1:], b, again)
+            except BaseException:
+                rest = ((a[1:, None] - b[None]) ** 2).sum(-1)
+            return torch.cat([((a[:1] - b) ** 2).sum(-1), rest])
+
+
+        def pairwise_sq_dists(a, b):
+            return step(a, b, step)
+    """,
     "cdist under another name": """
         from torch import cdist as distance
 

@@ -192,7 +192,41 @@ def test_best_device_hard_coded_cpu_fails_even_on_a_cpu_machine(judge):
 def test_best_device_other_ways_of_asking_pass_on_every_imagined_machine(judge, source):
     res = verdict(judge, "prologue.best_device", source)
     assert res.status is Status.PASS, res.message
-    assert len(res.tests) == 5
+    assert len(res.tests) == 9
+
+
+def test_best_device_computed_once_at_import_is_computed_on_each_imagined_machine(judge):
+    res = verdict(judge, "prologue.best_device", """
+        import torch
+
+        DEVICE = torch.device("cuda" if torch.cuda.is_available() else
+                              "mps" if torch.backends.mps.is_available() else "cpu")
+
+        def best_device():
+            return DEVICE
+    """)
+    assert res.status is Status.PASS, res.message
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    ("""
+        import torch
+
+        def best_device():  # a CUDA build is not a GPU
+            return torch.device("cuda" if torch.backends.cuda.is_built() else "cpu")
+    """, "has no CUDA"),
+    ("""
+        import torch
+
+        ANSWERS = iter(["cpu", "cuda", "cuda", "mps", "mps", "cuda", "cuda", "cpu", "cpu"])
+
+        def best_device():  # a script, not a question
+            return torch.device(next(ANSWERS))
+    """, "imagined"),
+])
+def test_best_device_answers_that_do_not_ask_fail(judge, source, words):
+    res = verdict(judge, "prologue.best_device", source)
+    assert res.status is Status.WRONG_ANSWER and words in res.message
 
 
 # -- prologue.first_tensors -----------------------------------------------------------------------

@@ -115,3 +115,31 @@ def test_a_class_in_place_of_the_entry_function_is_named_as_such():
     tree = ast.parse("class ones:\n    pass\n")
     message = static_rules.find_entry(tree, "ones", "function")
     assert message and "makes `ones` a class" in message
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    ("import typing\n\ndef f(a, b):\n    return typing.get_type_hints(f)\n", "get_type_hints"),
+    ("from typing import get_type_hints\n\ndef f(a, b):\n    return a\n", "get_type_hints"),
+    ("import torch\n\ndef f(a, b):\n    return torch.load('x.pt')\n", "`.load`"),
+    ("from torch.nn.functional import *\n\ndef f(a, b):\n    return a\n", "`import *`"),
+    ("import torch\n\ndef f(a, b):\n    loader = torch.utils.data.DataLoader(a)\n"
+     "    return a\n", "DataLoader"),
+])
+def test_more_ways_round_the_rules_are_refused(source, words):
+    found = findings(source, "f", LOCKED)
+    assert any(words in f.message for f in found), found
+
+
+def test_a_module_may_call_super_init_and_define_call():
+    source = ("import torch\n\nclass Diff(torch.nn.Module):\n    def __init__(self):\n"
+              "        super().__init__()\n\n    def __call__(self, a, b):\n"
+              "        return a - b\n\n\ndef f(a, b):\n    return Diff()(a, b)\n")
+    assert findings(source, "f", LOCKED) == []
+
+
+def test_the_players_own_function_may_bear_a_banned_name():
+    source = ("import torch\n\n\ndef gelu(x):\n    return 0.5 * x * (1 + torch.erf(x / 2 ** 0.5))"
+              "\n\n\nprint(gelu(torch.ones(2)))\n")
+    assert findings(source, "gelu", {"banned": ["gelu", "GELU"]}) == []
+    imported = "from torch.nn.functional import gelu\n\n\ndef f(x):\n    return gelu(x)\n"
+    assert findings(imported, "f", {"banned": ["gelu", "GELU"]})

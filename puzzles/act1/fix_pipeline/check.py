@@ -116,6 +116,34 @@ def _shape_problems(got, images):
     return None
 
 
+def _off(hits, n):
+    """Whether `hits` of `n` fair coins is further from n/2 than TALLY_SIGMAS allow."""
+    return abs(hits / n - 0.5) > TALLY_SIGMAS * 0.5 / n ** 0.5
+
+
+def _patterned(mirrored, asym, labels):
+    """Why the coins of one case do not look like a coin per image, or None. Independent fair
+    coins agree with the coin 1, 2 and 3 images further on about half the time, and land
+    heads about half the time within every label."""
+    if len(asym) <= SHARE_FROM:
+        return None
+    pattern = mirrored[torch.tensor(asym)]
+    for lag, words in ((1, "neighbouring"), (2, "every second"), (3, "every third")):
+        pairs = len(pattern) - lag
+        same = int((pattern[lag:] == pattern[:-lag]).sum())
+        if _off(same, pairs):
+            return (f"in this case, {same:,} of {pairs:,} pairs of {words} training images got "
+                    f"the same coin ({same / pairs:.0%}); independent coins agree about half "
+                    "the time")
+    of_label = labels[torch.tensor(asym)]
+    for label in of_label.unique().tolist():
+        mine = pattern[of_label == label]
+        if len(mine) >= SHARE_FROM and _off(int(mine.sum()), len(mine)):
+            return (f"in this case, {int(mine.sum())} of {len(mine)} images labelled {label} "
+                    "were mirrored: the coin must not depend on the label")
+    return None
+
+
 def evaluate(case, expected, got, ctx):
     images, labels, is_test, _seed_arg = case.args
     problem = _shape_problems(got, images)
@@ -173,23 +201,16 @@ def evaluate(case, expected, got, ctx):
         tally["coins"] += len(asym)
         if case.data.get("last") and tally["coins"]:
             n, share = tally["coins"], tally["flips"] / tally["coins"]
-            if abs(share - 0.5) > TALLY_SIGMAS * 0.5 / n ** 0.5:
+            if _off(tally["flips"], n):
                 return Mismatch("values", f"over all the cases, {tally['flips']:,} of {n:,} "
                                 f"augmented copies were mirrored ({share:.1%}); a fair coin "
                                 f"stays within {TALLY_SIGMAS * 50 / n ** 0.5:.1f} points of "
                                 "50 % over that many: mirror each copy with probability "
                                 "exactly 1/2")
-            # Coins of their own: neighbours agree about half the time (a pattern such as
-            # "every other image" never does, "in runs" nearly always does).
-            pattern = mirrored[torch.tensor(asym)] if asym else mirrored[:0]
-            pairs = len(pattern) - 1
-            if pairs >= SHARE_FROM:
-                same = int((pattern[1:] == pattern[:-1]).sum())
-                if abs(same / pairs - 0.5) > TALLY_SIGMAS * 0.5 / pairs ** 0.5:
-                    return Mismatch("values", f"in this case, {same:,} of {pairs:,} neighbouring "
-                                    f"training images got the same coin ({same / pairs:.0%}); "
-                                    "independent coins agree about half the time: draw one "
-                                    "coin per image from the seeded generator")
+            problem = _patterned(mirrored, asym, labels)
+            if problem:
+                return Mismatch("values", problem + ": draw one coin per image from the seeded "
+                                "generator")
     role, shared = case.data.get("role"), case.data.get("shared")
     if role == "first":
         shared["pattern"] = mirrored

@@ -14,7 +14,10 @@ IMAGINED = [({"cuda": True, "mps": False}, "a GPU server (CUDA only)"),
 
 def cases(g):
     yield Case("example: this machine's best device", example=True)
-    for machine, name in IMAGINED:
+    # Each imagined machine twice, in an order drawn by the seed: only asking gets them right.
+    visits = [m for m in IMAGINED for _ in range(2)]
+    for k in torch.randperm(len(visits), generator=g).tolist():
+        machine, name = visits[k]
         yield Case(f"imagined: {name}", machine=machine)
 
 
@@ -47,12 +50,13 @@ def evaluate(case, expected, got, ctx):
     if got.type != best:
         if got.type in has and not has[got.type]:
             ask = ASK.get(got.type, "torch.cuda.is_available")
-            why = (f"{this} has no {NAMES[got.type]} ({seen}). Did you call the check? "
-                   f"`{ask}` without its parentheses is a function object, and a function "
-                   f"is always truthy: write `{ask}()`")
+            why = (f"{this} has no {NAMES[got.type]} ({seen}). Ask with `{ask}()`: "
+                   f"without its parentheses, `{ask}` is a function object, and a function is "
+                   "always truthy")
         elif got.type in has:
-            why = (f"{this} has {NAMES[best]} ({seen}), which comes first: ask CUDA, "
-                   "then MPS, and fall back to the CPU")
+            why = (f"{this} has {NAMES[best]} ({seen}), which comes first: ask "
+                   "`torch.cuda.is_available()`, then `torch.backends.mps.is_available()`, and "
+                   "fall back to the CPU")
         else:
             why = (f"`{got.type}` is not one of the three engines; {this} should get "
                    f"{NAMES[best]} ({seen})")
