@@ -81,6 +81,12 @@ def test_the_exams_own_sum_is_not_the_builtin_loop():
      "`.library`"),
     ("class Rows:\n    def __getitem__(self, i):\n        return i\n\n"
      "def f(a, b):\n    return list(Rows())\n", "defining `__getitem__`"),
+    ("import typing\n\ndef f(a, b):\n    return typing.get_type_hints(f)\n", "get_type_hints"),
+    ("from typing import get_type_hints\n\ndef f(a, b):\n    return a\n", "get_type_hints"),
+    ("import torch\n\ndef f(a, b):\n    return torch.load('x.pt')\n", "`.load`"),
+    ("from torch.nn.functional import *\n\ndef f(a, b):\n    return a\n", "`import *`"),
+    ("import torch\n\ndef f(a, b):\n    loader = torch.utils.data.DataLoader(a)\n"
+     "    return a\n", "DataLoader"),
 ])
 def test_locked_down_puzzles_refuse_code_the_tracer_cannot_see(source, words):
     found = findings(source, "f", LOCKED)
@@ -115,19 +121,6 @@ def test_a_class_in_place_of_the_entry_function_is_named_as_such():
     tree = ast.parse("class ones:\n    pass\n")
     message = static_rules.find_entry(tree, "ones", "function")
     assert message and "makes `ones` a class" in message
-
-
-@pytest.mark.parametrize(("source", "words"), [
-    ("import typing\n\ndef f(a, b):\n    return typing.get_type_hints(f)\n", "get_type_hints"),
-    ("from typing import get_type_hints\n\ndef f(a, b):\n    return a\n", "get_type_hints"),
-    ("import torch\n\ndef f(a, b):\n    return torch.load('x.pt')\n", "`.load`"),
-    ("from torch.nn.functional import *\n\ndef f(a, b):\n    return a\n", "`import *`"),
-    ("import torch\n\ndef f(a, b):\n    loader = torch.utils.data.DataLoader(a)\n"
-     "    return a\n", "DataLoader"),
-])
-def test_more_ways_round_the_rules_are_refused(source, words):
-    found = findings(source, "f", LOCKED)
-    assert any(words in f.message for f in found), found
 
 
 def test_a_module_may_call_super_init_and_define_call():
