@@ -95,8 +95,9 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:200]
 
 
-def odd_tensor(t: torch.Tensor) -> str | None:
-    """Why `t` is not an ordinary dense tensor the checks can compare, or None."""
+def odd_tensor(t: torch.Tensor, *, received: bool = False) -> str | None:
+    """Why `t` is not an ordinary dense tensor the checks can compare, or None. `received`: `t`
+    came over the result channel, where every honest tensor is a dense copy."""
     if t.is_nested:
         return "nested tensor: return an ordinary dense tensor"
     if t.layout is not torch.strided:
@@ -104,6 +105,10 @@ def odd_tensor(t: torch.Tensor) -> str | None:
         return f"{layout} tensor: return an ordinary dense tensor (`.to_dense()`)"
     if t.is_meta:
         return "tensor on the meta device: it has a shape but no values"
+    if received and t.numel() and t.numel() * t.element_size() > t.untyped_storage().nbytes():
+        # Only a forged result can arrive like this (results are copied densely): an expanded
+        # view whose reading would take far more memory than its bytes.
+        return "tensor whose elements overlap in memory"
     return None
 
 
@@ -114,12 +119,14 @@ def sanitize(value: Any, depth: int = 0) -> Any:
     if depth > 64:
         return {"__unsupported__": "nesting deeper than the checks read"}
     if isinstance(value, torch.Tensor):
-        why = "a Tensor subclass" if type(value) is not torch.Tensor else odd_tensor(value)
+        why = "a Tensor subclass" if type(value) is not torch.Tensor else odd_tensor(
+            value, received=True)
         return {"__unsupported__": why} if why else value
     if isinstance(value, dict):
         inner = value.get("__tensor__")
         if isinstance(inner, torch.Tensor):
-            why = "a Tensor subclass" if type(inner) is not torch.Tensor else odd_tensor(inner)
+            why = "a Tensor subclass" if type(inner) is not torch.Tensor else odd_tensor(
+                inner, received=True)
             if why:
                 return {"__unsupported__": why}
         return {k: sanitize(v, depth + 1) for k, v in value.items()}

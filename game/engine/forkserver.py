@@ -92,9 +92,9 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
         if req.get("confine", True):
-            # Writes only in the run's own folder (and device files, for CUDA/MPS drivers);
-            # no capabilities, so a child running as root cannot reach the judge either.
-            req["landlock"] = sandbox.confine_writes([workdir, "/dev"])
+            # Writes only in the run's own folder (and existing device files, for the GPU
+            # drivers); no capabilities, so a child running as root cannot reach the judge.
+            req["landlock"] = sandbox.confine_writes([workdir], sandbox.device_files())
             req["caps_dropped"] = sandbox.drop_capabilities()
         import torch
 

@@ -32,7 +32,7 @@ from game.core.result import ConstraintResult, Metrics, Result, Status, TestResu
 from game.engine import forkserver, sandbox
 from game.engine.checks import Case, Check, Context, summarise_inputs
 from game.engine.compare import Mismatch, compare, describe, sanitize
-from game.engine.rules import count_lines
+from game.engine.rules import banned_name, count_lines
 
 MAX_FRAME = 1 << 30
 GRACE_S = 0.5
@@ -53,6 +53,7 @@ class Outcome:
     cancelled: bool = False
     exit_code: int | None = None
     garbled: str | None = None
+    server_lost: bool = False  # the fork server died while the child ran
     killed: bool = False  # by the judge (limit, garbled channel, cancel), not by the system
     wall_ms: int = 0
 
@@ -61,7 +62,7 @@ class Outcome:
 
     def cases(self) -> dict[int, dict[str, Any]]:
         return {m["index"]: m for m in self.messages if m.get("phase") == "case"
-                and isinstance(m.get("index"), int)}
+                and type(m.get("index")) is int}
 
 
 class ForkServer:
@@ -407,7 +408,12 @@ class Judge:
                                 out.stdio_overflow, killed = True, True
                                 self._kill(pid)
                     elif what == "exit":
-                        info = json.loads(server.sock.recv(1 << 16))
+                        try:
+                            info = json.loads(server.sock.recv(1 << 16))
+                        except (OSError, ValueError):  # the fork server is gone
+                            out.server_lost, info = True, {}
+                            killed = True
+                            self._kill(pid)
                         out.exit_code = info.get("exit_code")
                         exit_at = time.monotonic()
                         sel.unregister(server.sock)
@@ -533,6 +539,10 @@ class Judge:
         if out.garbled:
             flag(Status.RUNTIME_ERROR, f"Your code interfered with the result channel: "
                  f"{out.garbled}.")
+        if out.server_lost:
+            flag(Status.RUNTIME_ERROR, "The process that supervises your code died while it "
+                 "ran; the checker restarts it. Nothing in a submission may signal other "
+                 "processes.")
         if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
             if -code == signal.SIGKILL:
                 flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
@@ -576,7 +586,8 @@ class Judge:
                          f"{test.message}")
                 continue
             mismatch = self._judge_case(check, prep, msg, ctx)
-            child_ns += int(msg.get("time_ns", 0) or 0)
+            spent = msg.get("time_ns")
+            child_ns += spent if type(spent) is int and spent > 0 else 0
             ref_ns += prep.ref_ns
             if mismatch is None:
                 test.status = "pass"
@@ -603,13 +614,14 @@ class Judge:
                 for test in result.tests:
                     test.mismatch, test.status, test.message = "budget", "fail", text
                 flag(Status.WRONG_ANSWER, text)
-        peaks = [int(m.get("peak_bytes") or 0) for m in case_msgs.values()
-                 if isinstance(m.get("peak_bytes"), int)]
+        peaks = [m["peak_bytes"] for m in case_msgs.values() if type(m.get("peak_bytes")) is int]
         if peaks:
             result.metrics.peak_bytes = max(peaks)
             budget = spec.limits.max_peak_mb
             if budget and max(peaks) > budget * 2**20 and not statuses:
-                worst_case = max(case_msgs.values(), key=lambda m: m.get("peak_bytes") or 0)
+                measured = [m for m in case_msgs.values()
+                            if type(m.get("peak_bytes")) is int and 0 <= m["index"] < len(prepared)]
+                worst_case = max(measured, key=lambda m: m["peak_bytes"])
                 name = prepared[worst_case["index"]].case.name
                 text = (f"Correct, but test '{name}' held {max(peaks) / 2**20:.1f} MiB of live "
                         f"tensors at its peak; the budget is {budget:g} MiB.")
@@ -664,10 +676,10 @@ class Judge:
             flag(Status.CONSTRAINT_VIOLATION, "Your code switched off the call tracer, so the "
                  "rules cannot be checked.")
         for name in names:
-            banned = name in rules.banned
+            banned = banned_name(name, rules.banned) is not None
             outside = rules.allowed_traced is not None and name not in rules.allowed_traced
             if banned or outside:
-                tip = rules.suggestions.get(name, "")
+                tip = rules.suggestions.get(banned_name(name, rules.banned) or name, "")
                 text = f"`{name}` was called at run time and is not allowed here" + (
                     f": {tip}" if tip else "")
                 if not any(c.message == text for c in result.constraints):

@@ -28,7 +28,11 @@ LOCKDOWN_IMPORTS = frozenset({"torch", "math", "typing", "__future__"})
 # AST walk never sees.
 ESCAPE_ATTRS = frozenset({"_C", "overrides", "_python_dispatch", "os", "sys", "jit", "compile",
                           "library", "cpp_extension", "from_file", "hub", "package", "fx",
-                          "get_type_hints", "load", "load_library"})
+                          "get_type_hints", "load", "load_library", "ops",
+                          # frames and code objects lead back to the runner and its tracer
+                          "gi_frame", "gi_code", "cr_frame", "cr_code", "ag_frame", "ag_code",
+                          "f_back", "f_locals", "f_globals", "f_builtins", "f_code", "tb_frame",
+                          "tb_next", "gi_yieldfrom", "cr_await"})
 LOOP_CALLS = frozenset({"map", "filter", "reduce", "iter", "next", "range", "enumerate", "zip",
                         "sorted", "reversed", "sum", "any", "all"})
 # Tensor methods that call a Python function once per element, and library loops.
@@ -81,6 +85,16 @@ def _pos(node: ast.AST) -> tuple[int | None, int | None]:
     line = getattr(node, "lineno", None)
     col = getattr(node, "col_offset", None)
     return line, (col + 1 if col is not None else None)
+
+
+def banned_name(name: str, banned: set[str] | frozenset[str] | list[str]) -> str | None:
+    """The banned name that `name` is, or is the in-place (`gelu_`) or overload (`gelu.default`)
+    form of; None when it is allowed."""
+    base = name.split(".")[0]
+    for candidate in (name, base, base.rstrip("_")):
+        if candidate and candidate in banned:
+            return candidate
+    return None
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -195,8 +209,8 @@ class _Checker:
                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         for node in ast.walk(self.tree):
             name = None
-            if isinstance(node, ast.Attribute) and node.attr in self.banned:
-                name = node.attr
+            if isinstance(node, ast.Attribute) and banned_name(node.attr, self.banned):
+                name = banned_name(node.attr, self.banned)
                 shown = dotted(node) or f".{node.attr}"
             elif isinstance(node, ast.Name) and node.id in self.banned and node.id not in own:
                 name = shown = node.id

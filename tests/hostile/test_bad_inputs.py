@@ -302,6 +302,10 @@ def test_21_hidden_loops(hostile, code):
         "    torch.overrides._pop_mode()", "    return x.softmax(-1)"),
     src("from torch.utils import _python_dispatch", "def probs(x):", "    return x"),
     src("import torch", "def probs(x):", "    m = torch.__dict__", "    return x"),
+    src("import torch", "def walk():", "    yield 1", "def probs(x):", "    g = walk()",
+        "    frame = g.gi_frame.f_back", "    return x.softmax(-1)"),
+    src("import typing", "def probs(x: 'typing.Any') -> 'torch._C':",
+        "    typing.get_type_hints(probs)", "    return x.softmax(-1)"),
 ])
 def test_22_disabling_the_tracer(hostile, code):
     r = hostile.run("act1.probs", code)
@@ -364,3 +368,45 @@ def test_26_no_writes_outside_the_run_folder(hostile, tmp_path):
               "    open('scratch.txt', 'w').write('fine')", "    return 2 * x")
     assert hostile.run("act1.double", env).status is S.PASS
     assert os.environ.get("PYTEST_CURRENT_TEST")
+
+
+# Beyond the list: the judge and the fork server run as the same user as the child.
+@pytest.mark.parametrize("target", ["os.getppid()", "judge"])
+def test_no_signal_reaches_the_judge_or_the_fork_server(hostile, target):
+    code = src(
+        "import os, signal",
+        "def double(x):",
+        "    with open(f'/proc/{os.getppid()}/stat') as fh:",
+        "        judge = int(fh.read().rsplit(')', 1)[1].split()[1])",
+        f"    os.kill({target}, signal.SIGSTOP)",
+        "    return 2 * x")
+    r = hostile.run("act1.double", code)
+    assert r.status is S.RUNTIME_ERROR and "Operation not permitted" in r.message
+    assert hostile.judge._server.alive()
+
+
+def test_no_files_created_in_dev(hostile):
+    code = src(
+        "def double(x):",
+        "    open('/dev/shm/torchenstein-hostile', 'wb').write(b'0' * 1024)",
+        "    return 2 * x")
+    r = hostile.run("act1.double", code)
+    assert r.status is S.RUNTIME_ERROR and "Permission denied" in r.message
+    assert not os.path.exists("/dev/shm/torchenstein-hostile")
+    fine = src("def double(x):", "    open('/dev/null', 'w').write('discarded')",
+               "    return 2 * x")
+    assert hostile.run("act1.double", fine).status is S.PASS
+
+
+def test_a_forged_overlapping_tensor_is_not_expanded_in_the_judge(hostile):
+    code = src(
+        "import io, os, struct, torch",
+        "def double(x):",
+        "    huge = torch.arange(1024).reshape(1, 1024).expand(2 ** 40, 1024)",
+        "    buf = io.BytesIO()",
+        "    torch.save({'phase': 'case', 'index': 0, 'output': {'__tensor__': huge}}, buf)",
+        "    data = buf.getvalue()",
+        "    os.write(4, struct.pack('<Q', len(data)) + data)",
+        "    return 2 * x")
+    r = hostile.run("act1.double", code)
+    assert r.status is not S.PASS and r.status is not S.INTERNAL_ERROR

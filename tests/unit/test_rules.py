@@ -87,6 +87,8 @@ def test_the_exams_own_sum_is_not_the_builtin_loop():
     ("from torch.nn.functional import *\n\ndef f(a, b):\n    return a\n", "`import *`"),
     ("import torch\n\ndef f(a, b):\n    loader = torch.utils.data.DataLoader(a)\n"
      "    return a\n", "DataLoader"),
+    ("import torch\n\ndef f(a, b):\n    return torch.ops.aten.cdist(a, b)\n", "`.ops`"),
+    ("def g():\n    yield 1\n\ndef f(a, b):\n    return g().gi_frame.f_back\n", "`.gi_frame`"),
 ])
 def test_locked_down_puzzles_refuse_code_the_tracer_cannot_see(source, words):
     found = findings(source, "f", LOCKED)
@@ -136,3 +138,11 @@ def test_the_players_own_function_may_bear_a_banned_name():
     assert findings(source, "gelu", {"banned": ["gelu", "GELU"]}) == []
     imported = "from torch.nn.functional import gelu\n\n\ndef f(x):\n    return gelu(x)\n"
     assert findings(imported, "f", {"banned": ["gelu", "GELU"]})
+
+
+def test_in_place_and_overload_forms_of_a_banned_name_are_banned():
+    assert static_rules.banned_name("gelu_", {"gelu"}) == "gelu"
+    assert static_rules.banned_name("gelu.default", {"gelu"}) == "gelu"
+    assert static_rules.banned_name("__add__", {"add"}) is None
+    source = "import torch\n\n\ndef f(x):\n    return x.clone().gelu_()\n"
+    assert findings(source, "f", {"banned": ["gelu"]})

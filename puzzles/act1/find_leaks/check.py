@@ -192,8 +192,9 @@ def _why_not_leak(train, test, m):
 def evaluate(case, expected, got, ctx):
     train, test = case.args
     if type(got) is not torch.Tensor:
-        what = got.get("__unsupported__") if isinstance(got, dict) else type(got).__name__
-        return Mismatch("type", f"return a torch.Tensor of indices, not a {what}")
+        what = got.get("__unsupported__") if isinstance(got, dict) else None
+        return Mismatch("type", "return a torch.Tensor of indices, not a "
+                        f"{what or type(got).__name__}")
     if got.dtype != torch.int64:
         hint = ""
         if got.is_floating_point() and got.numel() == 0:
@@ -208,10 +209,16 @@ def evaluate(case, expected, got, ctx):
             if got.dim() == 2 and got.shape[-1:] == (1,) else ""
         return Mismatch("shape", f"return a 1-D tensor, got shape {tuple(got.shape)}{hint}",
                         f"({len(expected)},)", str(tuple(got.shape)))
+    n_test = len(test)
+    if len(got) > n_test:  # checked before reading the values: a huge answer costs nothing
+        return Mismatch("shape", f"{len(got):,} indices, but test has only {n_test:,} images: "
+                        "report each leaked test image once", f"at most ({n_test},)",
+                        str(tuple(got.shape)))
+    outside = (got < 0) | (got >= n_test)
+    if bool(outside.any()):
+        return Mismatch("values", f"index {int(got[outside][0])} is not an index of test "
+                        f"(0 … {n_test - 1})")
     values = got.tolist()
-    bad = [v for v in values if not 0 <= v < len(test)]
-    if bad:
-        return Mismatch("values", f"index {bad[0]} is not an index of test (0 … {len(test) - 1})")
     for i in range(1, len(values)):
         if values[i] == values[i - 1]:
             return Mismatch("values", f"index {values[i]} appears more than once: report each "
