@@ -88,7 +88,7 @@ def test_the_exams_own_sum_is_not_the_builtin_loop():
     ("import torch\n\ndef f(a, b):\n    loader = torch.utils.data.DataLoader(a)\n"
      "    return a\n", "DataLoader"),
     ("import torch\n\ndef f(a, b):\n    return torch.ops.aten.cdist(a, b)\n", "`.ops`"),
-    ("def g():\n    yield 1\n\ndef f(a, b):\n    return g().gi_frame.f_back\n", "`.gi_frame`"),
+    ("def g():\n    yield 1\n\ndef f(a, b):\n    return g().gi_frame.f_back\n", "`.f_back`"),
 ])
 def test_locked_down_puzzles_refuse_code_the_tracer_cannot_see(source, words):
     found = findings(source, "f", LOCKED)
