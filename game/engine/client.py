@@ -102,9 +102,11 @@ class JudgeClient:
         await self.proc.stdin.drain()
 
     async def verify(self, puzzle_id: str, source: str, *, quick: bool = False,
-                     device: str = "auto", seed: int | None = None) -> Result:
+                     device: str = "auto", seed: int | None = None,
+                     timeout: float | None = None) -> Result:
         """Judge `source`. Restarts a dead judge first. Raises CheckCancelled or
-        JudgeUnavailable; every verdict, good or bad, is a Result."""
+        JudgeUnavailable; every verdict, good or bad, is a Result. With `timeout`, a judge that
+        has not answered by then is killed (the next call starts a fresh one)."""
         if not self.alive:
             if self.proc is not None:
                 self.restarts += 1
@@ -120,7 +122,13 @@ class JudgeClient:
             self._pending.pop(rid, None)
             raise JudgeUnavailable("the judge stopped") from exc
         try:
-            msg = await fut
+            msg = await asyncio.wait_for(asyncio.shield(fut), timeout)
+        except asyncio.TimeoutError:
+            self._pending.pop(rid, None)
+            if self.alive:
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.kill()  # type: ignore[union-attr]
+            raise JudgeUnavailable(f"the judge did not answer within {timeout:g} s") from None
         except asyncio.CancelledError:
             await self.cancel()
             raise

@@ -61,3 +61,26 @@ def test_cancel_sent_before_the_check_starts_is_not_lost():
             await client.close()
 
     asyncio.run(scenario())
+
+
+def test_a_judge_that_stops_answering_is_killed_and_replaced():
+    import signal
+
+    from game.engine.client import JudgeUnavailable
+
+    async def scenario() -> None:
+        client = JudgeClient(env={"TORCHENSTEIN_CONTENT": str(FIXTURES)})
+        try:
+            await client.wait_ready()
+            assert client.proc is not None
+            stuck = client.proc
+            os.kill(stuck.pid, signal.SIGSTOP)  # frozen, not dead: only a deadline can tell
+            with pytest.raises(JudgeUnavailable, match="did not answer within 1 s"):
+                await client.verify("act1.double", GOOD, timeout=1)
+            await asyncio.wait_for(stuck.wait(), 10)
+            again = await client.verify("act1.double", GOOD, timeout=60)
+            assert again.status is Status.PASS and client.proc is not stuck
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())

@@ -40,6 +40,7 @@ from game.ui.widgets.results import ResultsPanel, RuleRow
 SAVE_DELAY_S = 0.5  # debounce of draft writes after an edit in the game
 RELOAD_DELAY_S = 0.5  # debounce of the quick check after an edit made elsewhere
 POLL_S = 0.5  # how often the draft file is checked for outside edits
+JUDGE_GRACE_S = 60.0  # beyond the wall limit: preparing cases, a first warm-up, a queue
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _TRACEBACK_LINE = re.compile(r"^\s*line (\d+), in ", re.MULTILINE)
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -303,8 +304,10 @@ class PuzzleScreen(GameScreen):
         note = ""
         result: Result | None = None
         try:
-            result = await self.game.judge.verify(self.puzzle.id, source, quick=quick,
-                                                  device=self.session.settings.device)
+            # A verdict always comes within the wall limit; far past it the judge is stuck.
+            result = await self.game.judge.verify(
+                self.puzzle.id, source, quick=quick, device=self.session.settings.device,
+                timeout=self.puzzle.spec.limits.wall_s + JUDGE_GRACE_S)
         except CheckCancelled:
             note = "Check cancelled: the run was stopped. Your draft is untouched."
         except JudgeUnavailable as exc:
