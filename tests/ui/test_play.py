@@ -111,6 +111,8 @@ def test_failing_submission_shows_the_details(tmp_path: Path) -> None:
             screen = await open_puzzle(pilot, DOUBLE)
             await check(pilot, "f6")
             assert judge.calls[-1]["quick"] is False
+            # A stuck judge is given up on, but only well past the puzzle's own wall limit.
+            assert judge.calls[-1]["timeout"] > screen.puzzle.spec.limits.wall_s
             panel = screen.query_one(ResultsPanel)
             verdict = plain(panel.query_one(".verdict"))
             assert "✘ Wrong answer" in verdict

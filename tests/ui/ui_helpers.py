@@ -101,10 +101,11 @@ class FakeJudge:
         return self.devices
 
     async def verify(self, puzzle_id: str, source: str, *, quick: bool = False,
-                     device: str = "auto", seed: int | None = None) -> Result:
+                     device: str = "auto", seed: int | None = None,
+                     timeout: float | None = None) -> Result:
         await self.wait_ready()
         self.calls.append({"puzzle": puzzle_id, "source": source, "quick": quick,
-                           "device": device})
+                           "device": device, "timeout": timeout})
         if self.fail_next:
             self.fail_next = False
             self.alive = False
