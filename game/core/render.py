@@ -75,12 +75,24 @@ def render_brief(puzzle: Puzzle) -> RenderableType:
     return Panel(Group(*parts), title=f"{puzzle.id} — {puzzle.title}", title_align="left")
 
 
+def hint_body(text: str) -> RenderableType:
+    """A hint tier: prose as Markdown; a tier of several lines is code, shown as code (its line
+    breaks and indentation are the point)."""
+    if "\n" in text.strip():
+        from rich.syntax import Syntax
+
+        return Syntax(text.strip("\n"), "python", word_wrap=True, background_color="default")
+    from rich.markdown import Markdown
+
+    return Markdown(text)
+
+
 def render_hint(puzzle: Puzzle, level: int) -> RenderableType:
     level = max(1, min(3, level))
     text = puzzle.spec.hints.tiers()[level - 1]
     more = f"  (level {level} of 3" + (
         f"; `--level {level + 1}` for the next)" if level < 3 else ")")
-    return Panel(Text(text), title=f"{HINT_SPEAKERS[level - 1]} — {puzzle.id}",
+    return Panel(hint_body(text), title=f"{HINT_SPEAKERS[level - 1]} — {puzzle.id}",
                  subtitle=more, title_align="left")
 
 

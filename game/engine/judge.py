@@ -35,6 +35,7 @@ from game.engine.compare import Mismatch, compare, describe, sanitize
 from game.engine.rules import banned_name, count_lines
 
 MAX_FRAME = 1 << 30
+MIN_TIMED_NS = 20_000_000  # the reference time below which no speed ratio is reported
 GRACE_S = 0.5
 
 
@@ -629,9 +630,11 @@ class Judge:
                 result.tests[worst_case["index"]].status = "fail"
                 result.tests[worst_case["index"]].message = text
                 flag(Status.WRONG_ANSWER, text)
-        if ref_ns > 0 and child_ns > 0:
+        limit = spec.limits.max_time_ratio
+        # Below a few milliseconds a ratio measures warm-up and noise, not the code: it is only
+        # shown when the reference took long enough, or when a budget asks for it.
+        if ref_ns > 0 and child_ns > 0 and (limit or ref_ns >= MIN_TIMED_NS):
             result.metrics.time_ratio = round(child_ns / ref_ns, 2)
-            limit = spec.limits.max_time_ratio
             if limit and result.metrics.time_ratio > limit and not statuses:
                 flag(Status.WRONG_ANSWER, f"Correct, but {result.metrics.time_ratio:g}× slower "
                      f"than the reference (the budget is {limit:g}×).")

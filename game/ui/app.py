@@ -295,8 +295,17 @@ class TorchensteinApp(App[int]):
         if item is not None:
             self.play(chapter_id, item)
             return
-        if all(self.session.solved(p) for p in chapter.puzzle_ids()):
+        if all(self.session.solved(p) for p in chapter.puzzle_ids()) and after in ids:
             self.notify(f"{chapter.title}: complete.", title="Chapter complete")
+            # The story goes on in the next chapter that has something left to play.
+            following = self.catalog.chapters[self.catalog.chapters.index(chapter) + 1:]
+            for nxt in following:
+                if nxt.spec.side_quest:
+                    continue
+                item = next_item(self.catalog, nxt, progress)
+                if item is not None:
+                    self.play(nxt.id, item)
+                    return
         self.show_map(chapter_id)
 
     def continue_game(self) -> None:

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from rich.console import Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 from textual import on, work
@@ -29,7 +28,7 @@ from textual.widgets import Markdown as MarkdownView
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from game.core.content import Puzzle
-from game.core.render import HINT_SPEAKERS, render_example
+from game.core.render import HINT_SPEAKERS, hint_body, render_example
 from game.core.result import Result, Status
 from game.engine.client import CheckCancelled, JudgeUnavailable
 from game.ui.screens.base import GameScreen
@@ -71,7 +70,7 @@ def hint_panel(puzzle: Puzzle, level: int) -> Panel:
     """One revealed hint tier; the duck speaks first (as a question)."""
     text = puzzle.spec.hints.tiers()[level - 1]
     more = "F1 for the next" if level < 3 else "the last one"
-    return Panel(Markdown(text), title=HINT_SPEAKERS[level - 1], title_align="left",
+    return Panel(hint_body(text), title=HINT_SPEAKERS[level - 1], title_align="left",
                  subtitle=f"hint {level} of 3 · {more}", subtitle_align="right",
                  border_style="yellow" if level == 1 else "cyan")
 
@@ -219,7 +218,7 @@ class PuzzleScreen(GameScreen):
         else:
             lines = editor.text.rstrip().splitlines() or [""]
             where = (len(lines) - 1, len(lines[-1]))
-        editor.move_cursor(where, center=True)
+        editor.move_cursor(where)  # scrolls only as far as needed: column 0 stays in view
 
     def _clamp(self, row: int, col: int) -> tuple[int, int]:
         doc = self.editor.document

@@ -139,10 +139,19 @@ class SceneScreen(GameScreen):
         shown = self.text if not self.typing else partial_markdown(self.text, self.shown)
         self.query_one("#page", Static).update(render_page(shown))
         last = self.page == len(self.scene.pages) - 1
-        hint = "Enter: the puzzle awaits" if last else "Enter / → next"
+        hint = f"Enter: {self._what_follows()}" if last else "Enter / → next"
         self.query_one("#page-indicator", Static).update(Text.assemble(
             (f"page {self.page + 1} of {len(self.scene.pages)}", "bold"),
             f"  ·  {hint}  ·  ← back  ·  s skip to the puzzle", style="dim"))
+
+    def _what_follows(self) -> str:
+        """What Enter on the last page opens: the next puzzle, the next scene, or the map."""
+        chapter = self.game.catalog.chapter(self.chapter)
+        ids = [i.id for i in chapter.items] if chapter else []
+        if self.scene.id in ids and ids.index(self.scene.id) + 1 < len(ids):
+            following = chapter.items[ids.index(self.scene.id) + 1]
+            return "the puzzle awaits" if following.kind == "puzzle" else "the story goes on"
+        return "end of the chapter"
 
     def _remember(self) -> None:
         self.session.go("scene", chapter=self.chapter, scene=self.scene.id, page=self.page)

@@ -89,6 +89,8 @@ class ResultsPanel(VerticalScroll):
         self.remove_children()
         self.mount_all(widgets)
         self.scroll_home(animate=False)
+        # Once laid out too: the verdict's headline is what a player reads first.
+        self.call_after_refresh(self.scroll_home, animate=False)
 
     def show_note(self, text: str, style: str = "dim") -> None:
         self.remove_class(*(c for c in self.classes if c.startswith("status-")))

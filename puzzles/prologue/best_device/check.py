@@ -15,7 +15,7 @@ IMAGINED = [({"cuda": True, "mps": False}, "a GPU server (CUDA only)"),
 def cases(g):
     yield Case("example: this machine's best device", example=True)
     # Each imagined machine twice, in an order drawn by the seed: only asking gets them right.
-    visits = [m for m in IMAGINED for _ in range(2)]
+    visits = [(m, f"{name}, visit {v}") for m, name in IMAGINED for v in (1, 2)]
     for k in torch.randperm(len(visits), generator=g).tolist():
         machine, name = visits[k]
         yield Case(f"imagined: {name}", machine=machine)
