@@ -118,6 +118,9 @@ class _Checker:
         self.findings: list[Finding] = []
         self.banned = set(rules.get("banned") or [])
         self.suggestions: dict[str, str] = rules.get("suggestions") or {}
+        # Functions and classes the player's module defines itself.
+        self.own_names = {n.name for n in ast.walk(tree)
+                          if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
 
     def add(self, rule: str, node: ast.AST | None, message: str) -> None:
         line, col = _pos(node) if node is not None else (None, None)
@@ -205,8 +208,7 @@ class _Checker:
         if not self.banned:
             return
         # The player's own functions and classes may bear a banned name (the entry `gelu`).
-        own = {n.name for n in ast.walk(self.tree)
-               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        own = self.own_names
         for node in ast.walk(self.tree):
             name = None
             if isinstance(node, ast.Attribute) and banned_name(node.attr, self.banned):
@@ -233,9 +235,7 @@ class _Checker:
         }
         # A name the puzzle hands over (the exam's own `sum`) or the module defines is not the
         # builtin.
-        own = {n.name for n in ast.walk(self.tree)
-               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-        loop_calls = LOOP_CALLS - set(self.rules.get("allowed_names") or ()) - own
+        loop_calls = LOOP_CALLS - set(self.rules.get("allowed_names") or ()) - self.own_names
         for node in ast.walk(self.tree):
             for kind, words in kinds.items():
                 if isinstance(node, kind):

@@ -157,20 +157,6 @@ LEAKS_WRONG = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(LEAKS_OK))
-def test_find_leaks_other_correct_answers_pass(judge: Judge, name: str) -> None:
-    result = verify(judge, "act1.find_leaks", LEAKS_OK[name])
-    assert result.status is Status.PASS, result.message
-
-
-@pytest.mark.parametrize("name", sorted(LEAKS_WRONG))
-def test_find_leaks_plausible_mistakes_fail(judge: Judge, name: str) -> None:
-    kind, source = LEAKS_WRONG[name]
-    result = verify(judge, "act1.find_leaks", source)
-    assert result.status is Status.WRONG_ANSWER, result.message
-    assert kind in kinds(result), result.message
-
-
 def test_find_leaks_full_size_is_fast(judge: Judge) -> None:
     puzzle = judge.catalog.puzzle("act1.find_leaks")
     check = judge.check_for(puzzle)
@@ -304,20 +290,6 @@ def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     "training Monday's weights in place (assign=True)": ("mutated", replay(
         load="net.load_state_dict(state, assign=True)")),
 }
-
-
-@pytest.mark.parametrize("name", sorted(FORGET_OK))
-def test_forgetting_other_correct_answers_pass(judge: Judge, name: str) -> None:
-    result = verify(judge, "act1.forgetting", FORGET_OK[name])
-    assert result.status is Status.PASS, result.message
-
-
-@pytest.mark.parametrize("name", sorted(FORGET_WRONG))
-def test_forgetting_plausible_mistakes_fail(judge: Judge, name: str) -> None:
-    kind, source = FORGET_WRONG[name]
-    result = verify(judge, "act1.forgetting", source)
-    assert result.status is Status.WRONG_ANSWER, result.message
-    assert kind in kinds(result), result.message
 
 
 def test_forgetting_only_the_pocket_of_task_a_reaches_the_player(judge: Judge) -> None:
@@ -476,20 +448,6 @@ PIPELINE_WRONG = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PIPELINE_OK))
-def test_fix_pipeline_other_correct_answers_pass(judge: Judge, name: str) -> None:
-    result = verify(judge, "act1.fix_pipeline", PIPELINE_OK[name])
-    assert result.status is Status.PASS, result.message
-
-
-@pytest.mark.parametrize("name", sorted(PIPELINE_WRONG))
-def test_fix_pipeline_plausible_mistakes_fail(judge: Judge, name: str) -> None:
-    kind, source = PIPELINE_WRONG[name]
-    result = verify(judge, "act1.fix_pipeline", source)
-    assert result.status is Status.WRONG_ANSWER, result.message
-    assert kind in kinds(result), result.message
-
-
 def test_fix_pipeline_cases_are_clean_splits(judge: Judge) -> None:
     """The data never leaks by itself: only a pipeline can carry a test image into training."""
     check = judge.check_for(judge.catalog.puzzle("act1.fix_pipeline"))
@@ -502,3 +460,27 @@ def test_fix_pipeline_cases_are_clean_splits(judge: Judge) -> None:
             assert mirror == keys[i] or mirror not in set(keys)
         assert images.dtype == torch.float32 and labels.dtype == torch.int64
         assert is_test.dtype == torch.bool and isinstance(seed, int)
+
+
+# -- other answers nobody showed the verifier, one table per puzzle ----------------------------
+
+RIGHT = {"act1.find_leaks": LEAKS_OK, "act1.forgetting": FORGET_OK,
+         "act1.fix_pipeline": PIPELINE_OK}
+WRONG = {"act1.find_leaks": LEAKS_WRONG, "act1.forgetting": FORGET_WRONG,
+         "act1.fix_pipeline": PIPELINE_WRONG}
+
+
+@pytest.mark.parametrize(("puzzle", "name"),
+                         [(p, n) for p, table in RIGHT.items() for n in sorted(table)])
+def test_other_correct_answers_pass(judge: Judge, puzzle: str, name: str) -> None:
+    result = verify(judge, puzzle, RIGHT[puzzle][name])
+    assert result.status is Status.PASS, result.message
+
+
+@pytest.mark.parametrize(("puzzle", "name"),
+                         [(p, n) for p, table in WRONG.items() for n in sorted(table)])
+def test_plausible_mistakes_fail(judge: Judge, puzzle: str, name: str) -> None:
+    kind, source = WRONG[puzzle][name]
+    result = verify(judge, puzzle, source)
+    assert result.status is Status.WRONG_ANSWER, result.message
+    assert kind in kinds(result), result.message

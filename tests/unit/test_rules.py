@@ -77,8 +77,7 @@ def test_the_exams_own_sum_is_not_the_builtin_loop():
      "    return cu.g(a)\n", "`.jit`"),
     ("import torch\n\ndef f(a, b):\n    return torch.compile(lambda x: x)(a)\n", "`.compile`"),
     ("import torch\n\ndef f(a, b):\n    return torch.from_file('x', size=1)\n", "`.from_file`"),
-    ("import torch\n\ndef f(a, b):\n    return torch.library.Library('x', 'DEF')\n",
-     "`.library`"),
+    ("import torch\n\ndef f(a, b):\n    return torch.hub.list('x')\n", "`.hub`"),
     ("class Rows:\n    def __getitem__(self, i):\n        return i\n\n"
      "def f(a, b):\n    return list(Rows())\n", "defining `__getitem__`"),
     ("import typing\n\ndef f(a, b):\n    return typing.get_type_hints(f)\n", "get_type_hints"),
