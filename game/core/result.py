@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from game.core.figures import MAX_FIGURES, Figure
+
 
 class Status(str, Enum):
     """Exactly one status per submission; `PRECEDENCE` says which wins when several apply."""
@@ -95,6 +97,7 @@ class Result(BaseModel):
     constraints: list[ConstraintResult] = Field(default_factory=list)
     metrics: Metrics = Field(default_factory=Metrics)
     traceback: str | None = None
+    figures: list[Figure] = Field(default_factory=list, max_length=MAX_FIGURES)
 
     @property
     def passed(self) -> bool:

@@ -644,6 +644,7 @@ class Judge:
                  "(sys.exit, os._exit or similar). Return the value instead.")
         if not statuses and any(t.status != "pass" for t in result.tests):
             flag(Status.NO_RESULT, "Some tests produced no result.")
+        result.figures = list(ctx.figures)
         result.status = worst(statuses)
         if result.status is Status.PASS:
             n = len(result.tests)

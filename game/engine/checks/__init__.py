@@ -21,11 +21,12 @@ from typing import Any
 
 import torch
 
+from game.core.figures import MAX_FIGURES, Figure, Heatmap, Scatter, Series
 from game.engine.compare import Mismatch, compare, decode, describe
 
 __all__ = [
     "Case", "Check", "Context", "Mismatch", "compare", "decode", "describe", "floats", "ints",
-    "bools", "sizes", "summarise_inputs",
+    "bools", "sizes", "summarise_inputs", "Series", "Heatmap", "Scatter",
 ]
 
 
@@ -82,8 +83,16 @@ class Context:
     mps_available: bool
     seed: int
 
+    figures: list[Figure] = field(default_factory=list)
+
     def best_device(self) -> str:
         return "cuda" if self.cuda_available else ("mps" if self.mps_available else "cpu")
+
+    def add_figure(self, figure: Figure) -> None:
+        """Attach a figure (`Series`, `Heatmap`, `Scatter` from game.core.figures) to the
+        verdict; build it from what the judge measured, never from the submission's claims."""
+        if len(self.figures) < MAX_FIGURES:
+            self.figures.append(figure)
 
 
 Evaluator = Callable[[Case, Any, Any, Context], "Mismatch | str | None"]
