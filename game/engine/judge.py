@@ -266,7 +266,9 @@ class Judge:
         rules = {**spec.rules.model_dump(), "lockdown": spec.rules.locked_down}
         if rules["allowed_names"] is not None:
             rules["allowed_names"] = [*rules["allowed_names"], *check.inject]
+        harness = puzzle.file("harness.py")
         job = {
+            "harness": harness.read_text(encoding="utf-8") if harness.is_file() else None,
             "source": source, "entry": spec.entry, "kind": spec.kind, "rules": rules,
             "signature": spec.signature, "device": device, "inject": list(check.inject),
             "output_cap": spec.limits.output_kib * 1024,
@@ -519,6 +521,9 @@ class Judge:
             if static.get("entry_error") and not result.constraints:
                 flag(Status.RUNTIME_ERROR, f"{static['entry_error'][0].upper()}"
                      f"{static['entry_error'][1:]}: `{spec.signature}`.")
+        if (err := out.phase("harness_error")):
+            flag(Status.INTERNAL_ERROR, f"The puzzle's harness.py failed to load: "
+                 f"{err.get('message')}")
         if (err := out.phase("device_error")):
             flag(Status.RUNTIME_ERROR, str(err.get("message")))
         if (mod := out.phase("module_error")) and isinstance(mod.get("loop"), dict):

@@ -29,6 +29,7 @@ from game.engine.compare import odd_tensor
 from game.engine.memory import PeakMemory
 
 SUBMISSION = "<submission>"
+HARNESS = "<harness>"
 
 
 class _Out:
@@ -333,6 +334,19 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         return 0
     out.send({"phase": "device", "device": str(device)})
 
+    harness_run = None
+    if job.get("harness"):
+        # The puzzle's own child-side code (trusted, from its folder): it builds what cannot
+        # travel as tensors (a model, an optimizer, a DataLoader) and calls the entry.
+        try:
+            harness_ns: dict[str, Any] = {"__name__": "torchenstein_harness"}
+            exec(compile(job["harness"], HARNESS, "exec", dont_inherit=True), harness_ns)
+            harness_run = harness_ns["run"]
+        except BaseException as exc:  # noqa: BLE001 - the puzzle's fault, reported as such
+            out.send({"phase": "harness_error",
+                      "message": f"{type(exc).__name__}: {exc}"[:2000]})
+            return 0
+
     machine = ImaginedMachine()
     if any(c.get("machine") for c in job["cases"]):
         machine.install()
@@ -392,7 +406,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
                     message["params"] = _count_params(call)
                 with meter:
                     start = time.perf_counter_ns()
-                    result = call(*args)
+                    result = harness_run(call, *args) if harness_run else call(*args)
                     if device.type == "cuda":
                         torch.cuda.synchronize()
                     elapsed = time.perf_counter_ns() - start

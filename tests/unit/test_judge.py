@@ -101,3 +101,26 @@ def test_parameter_budget(judge):
     big = judge.verify("act1.compact", fixture("compact", "mutants/huge.py"))
     assert big.status is Status.WRONG_ANSWER and big.tests[0].mismatch == "budget"
     assert "1,537 parameters" in big.message and "100" in big.message
+
+
+def test_a_puzzle_harness_builds_what_cannot_travel_and_calls_the_entry(judge):
+    ok = judge.verify("act1.harnessed", fixture("harnessed", "solution.py"))
+    assert ok.status is Status.PASS, ok.message
+    dropout_on = judge.verify("act1.harnessed", fixture("harnessed", "mutants/train_mode.py"))
+    assert dropout_on.status is Status.WRONG_ANSWER
+    left_in_eval = judge.verify("act1.harnessed", fixture("harnessed", "mutants/leaves_eval.py"))
+    assert left_in_eval.status is Status.WRONG_ANSWER
+    assert "values" in {t.mismatch for t in left_in_eval.tests}
+    raised = judge.verify("act1.harnessed", "def predict(model, x):\n    return model.nope\n")
+    assert raised.status is Status.RUNTIME_ERROR and "nope" in raised.message
+
+
+def test_a_broken_harness_is_the_puzzles_fault(judge, tmp_path):
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES, root)
+    (root / "puzzles" / "act1" / "harnessed" / "harness.py").write_text("raise ValueError('x')")
+    with Judge(load_catalog(root)) as own:
+        result = own.verify("act1.harnessed", fixture("harnessed", "solution.py"))
+    assert result.status is Status.INTERNAL_ERROR and "harness.py" in result.message
