@@ -39,6 +39,9 @@ class Rules(Strict):
     allowed_names: list[str] | None = None
     allowed_traced: list[str] | None = None
     processes: int = 0
+    # "loopback": the declared processes may talk over 127.0.0.1 (e.g. a gloo process group);
+    # no other network, ever.
+    network: Literal["none", "loopback"] = "none"
     lockdown: bool | None = None
     profile: Literal["exam"] | None = None
 
