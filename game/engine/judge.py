@@ -335,6 +335,7 @@ class Judge:
                "device": device, "tmp_root": self.tmp_root,
                # A puzzle that teaches multiprocessing declares it; only then may a child fork.
                "seccomp": self.seccomp and spec.rules.processes == 0,
+               "processes": spec.rules.processes, "network": spec.rules.network,
                "confine": self.confine, "measure_memory": spec.limits.max_peak_mb is not None}
         server = self._server
         try:
