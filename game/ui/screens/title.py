@@ -39,8 +39,8 @@ class TitleScreen(GameScreen):
             yield Banner(id="banner")
             yield Static("A narrative terminal adventure that teaches PyTorch",
                          id="tagline")
-            yield Static("“Is this channel secure?” — a transmission from Prof. Victor Py "
-                         "Torchenstein's lab", id="transmission")
+            yield Static("“Is anyone awake at this terminal?” — a transmission from Prof. "
+                         "Victor Py Torchenstein's lab", id="transmission")
             with Center():
                 yield OptionList(id="title-menu")
         yield Footer()

@@ -28,6 +28,14 @@ def cases(g):
                note="mixing up the batch and head axes does not change the shape here")
     yield Case("T = S, square scores", *qk(g, 2, 4, 5, 5, 8))
     yield Case("no queries (T = 0)", *qk(g, 2, 2, 0, 3, 4))
+    yield Case("no keys (S = 0)", *qk(g, 2, 2, 3, 0, 4), note="the scores are (B, H, T, 0)")
+    q, k_t = floats(g, (2, 3, 4, 8)), floats(g, (2, 3, 8, 6))
+    yield Case("keys given as a transposed (non-contiguous) view", q, k_t.transpose(-2, -1),
+               note="k arrives with swapped strides; its shape is still (B, H, S, D)")
+    yield Case("float16 (output stays float16)", *qk(g, 2, 2, 3, 4, 16, torch.float16),
+               rtol=2e-3, atol=2e-3, grad=False)
+    yield Case("bfloat16 (output stays bfloat16)", *qk(g, 2, 2, 3, 4, 16, torch.bfloat16),
+               rtol=1.6e-2, atol=2e-2, grad=False)
     yield Case("float64", *qk(g, 2, 2, 3, 4, 16, torch.float64),
                note="the output keeps the inputs' dtype")
     for _ in range(3):

@@ -57,6 +57,9 @@ def cases(g):
     yield case("one point in a (N = 1)", *pair(g, 1, 6, 4))
     yield case("one point in b (M = 1)", *pair(g, 6, 1, 4))
     yield case("a line (D = 1)", *pair(g, 5, 7, 1))
+    a_t, b_t = pair(g, 3, 4, 6)  # (3, 6) and (4, 6): transposed, (6, 3) and (6, 4)
+    yield case("transposed (non-contiguous) views: 6 against 6 in 3-D", a_t.T, b_t.T[:, :3],
+               note="the inputs are views with swapped strides; their shapes are what count")
     yield case("a is empty (N = 0)", *pair(g, 0, 5, 3), note="the answer is a (0, M) tensor")
     yield case("b is empty (M = 0)", *pair(g, 4, 0, 3), note="the answer is an (N, 0) tensor")
     for d in (16, 32):

@@ -12,6 +12,8 @@ def make_model() -> nn.Module:
 def learn_task_b(state, memory_x, memory_y, xb, yb, x_eval, seed):
     # Elastic weight consolidation: anchor the weights that mattered for A, with their
     # importance (the diagonal Fisher information) estimated on the remembered samples.
+    # Monday's network is so confident that this importance is ~1e-12..1e-8 everywhere: the
+    # penalty weighs nothing and task A is forgotten exactly as without it.
     torch.manual_seed(seed)
     model = make_model()
     model.load_state_dict(state)
