@@ -166,6 +166,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from game.core.render import render_result
 
         Console().print(render_result(result))
+        if result.figures:
+            from game.core.figure_text import render_figures
+
+            Console().print(render_figures(result.figures))
     return EXIT_PASS if result.passed else EXIT_FAIL
 
 
