@@ -34,15 +34,17 @@ def training_figures() -> list[Series | Scatter | Heatmap]:
     rise = [1 - math.exp(-s / 12) for s in STEPS]
     accuracy = Series(
         title="Held-out accuracy while learning task B", y_label="accuracy", x=STEPS,
-        lines={"replay: task A": [0.99 - 0.04 * math.exp(-s / 30) for s in STEPS],
-               "replay: task B": rise,
-               "no replay: task A": [math.exp(-s / 25) for s in STEPS]},
+        lines={"Professor's replay: task A": [0.99 - 0.04 * math.exp(-s / 30)
+                                              for s in STEPS],
+               "Professor's replay: task B": rise,
+               "plain fine-tuning: task A": [math.exp(-s / 25) for s in STEPS]},
         marks={"yours, final: task A": 0.97, "yours, final: task B": 0.99})
     loss = Series(
         title="Held-out loss while learning task B", y_label="cross-entropy", x=STEPS,
-        lines={"replay: task A": [0.05 + 0.02 * math.sin(s / 20) for s in STEPS],
-               "replay: task B": [8 * math.exp(-s / 15) for s in STEPS],
-               "no replay: task A": [5 * (1 - math.exp(-s / 40)) for s in STEPS]})
+        lines={"Professor's replay: task A": [0.05 + 0.02 * math.sin(s / 20)
+                                              for s in STEPS],
+               "Professor's replay: task B": [8 * math.exp(-s / 15) for s in STEPS],
+               "plain fine-tuning: task A": [5 * (1 - math.exp(-s / 40)) for s in STEPS]})
     blobs = Scatter(title="Your labels for the held-out samples", groups={
         f"labelled {c}": [(cx + 0.4 * math.cos(k * 2.4), cy + 0.4 * math.sin(k * 1.7))
                           for k in range(25)]
@@ -122,8 +124,9 @@ def test_a_verdict_carries_its_figures_into_the_results_panel(saves: Path) -> No
             # ... and every line, the measured marks with their values, and the scatter plot's
             # groups are named in the legends below.
             legends = [plain(p.query_one(".figure-legend")) for p in plots]
-            assert all(label in legends[0] for label in ("replay: task A", "replay: task B",
-                                                         "no replay: task A"))
+            assert all(label in legends[0] for label in (
+                "Professor's replay: task A", "Professor's replay: task B",
+                "plain fine-tuning: task A"))
             assert "yours, final: task A 0.97" in legends[0]
             assert "labelled 3" in legends[2]
 

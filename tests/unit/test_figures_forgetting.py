@@ -26,13 +26,14 @@ def test_verify_json_carries_the_training_curves_and_what_was_measured():
     assert [f["kind"] for f in figures] == ["series", "series", "scatter"]
     accuracy, loss, labels = figures
     assert accuracy["x"][0] == 0 and accuracy["x"][-1] == 200
-    assert set(accuracy["lines"]) == {"replay: task A", "replay: task B", "no replay: task A"}
+    professor, plain = "Professor's replay: task", "plain fine-tuning: task A"
+    assert set(accuracy["lines"]) == {f"{professor} A", f"{professor} B", plain}
     # The judge's own runs tell the story: without replay task A is forgotten, with it kept.
-    assert accuracy["lines"]["no replay: task A"][0] > 0.9
-    assert accuracy["lines"]["no replay: task A"][-1] < 0.5
-    assert accuracy["lines"]["replay: task A"][-1] > 0.8
-    assert accuracy["lines"]["replay: task B"][-1] > 0.8
-    assert loss["lines"]["no replay: task A"][-1] > loss["lines"]["replay: task A"][-1]
+    assert accuracy["lines"]["plain fine-tuning: task A"][0] > 0.9
+    assert accuracy["lines"]["plain fine-tuning: task A"][-1] < 0.5
+    assert accuracy["lines"]["Professor's replay: task A"][-1] > 0.8
+    assert accuracy["lines"]["Professor's replay: task B"][-1] > 0.8
+    assert loss["lines"][plain][-1] > loss["lines"][f"{professor} A"][-1]
     # The player's final model, as measured by the judge from its labels.
     marks = accuracy["marks"]
     assert marks["yours, final: task A"] >= 0.8 and marks["yours, final: task B"] >= 0.8
@@ -45,7 +46,7 @@ def test_a_forgetful_answer_is_drawn_forgetting(tmp_path: Path):
     proc = verify(str(FORGETTING / "mutants" / "fine_tune.py"), "--quick", "--seed", "3")
     assert proc.returncode == 1
     assert "Held-out accuracy while learning task B" in proc.stdout
-    assert "no replay: task A" in proc.stdout and "(measured once)" in proc.stdout
+    assert "plain fine-tuning: task A" in proc.stdout and "(measured once)" in proc.stdout
     assert any(ch in proc.stdout for ch in "▁▂▃▄▅▆▇█")
     data = json.loads(verify(str(FORGETTING / "mutants" / "fine_tune.py"), "--quick", "--json",
                              "--seed", "3").stdout)

@@ -129,14 +129,14 @@ def add_figures(case, got, ctx: Context) -> None:
             marks[f"yours, final: task {task}"] = float((got[mask] == labels[mask]).double().mean())
     ctx.add_figure(Series(
         title="Held-out accuracy while learning task B", y_label="accuracy", x=steps,
-        lines={"replay: task A": runs["replay"]["acc A"],
-               "replay: task B": runs["replay"]["acc B"],
-               "no replay: task A": runs["no replay"]["acc A"]}, marks=marks))
+        lines={"Professor's replay: task A": runs["replay"]["acc A"],
+               "Professor's replay: task B": runs["replay"]["acc B"],
+               "plain fine-tuning: task A": runs["no replay"]["acc A"]}, marks=marks))
     ctx.add_figure(Series(
         title="Held-out loss while learning task B", y_label="cross-entropy", x=steps,
-        lines={"replay: task A": runs["replay"]["loss A"],
-               "replay: task B": runs["replay"]["loss B"],
-               "no replay: task A": runs["no replay"]["loss A"]}))
+        lines={"Professor's replay: task A": runs["replay"]["loss A"],
+               "Professor's replay: task B": runs["replay"]["loss B"],
+               "plain fine-tuning: task A": runs["no replay"]["loss A"]}))
     if valid:
         # Every class keeps its group (and so its colour), even one the player never gave.
         groups = {f"labelled {c}": [(float(px), float(py)) for px, py in x_eval[got == c].tolist()]
