@@ -5,6 +5,7 @@ points coloured by those labels; `--json` carries them and the text verdict draw
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,19 +41,19 @@ def test_verify_json_carries_the_training_curves_and_what_was_measured():
     assert sum(len(points) for points in labels["groups"].values()) == 200
 
 
-def test_a_forgetful_answer_is_drawn_forgetting(tmp_path: Path):
-    """The plain fine-tune mutant: its measured accuracy on A is low, and no held-out point is
-    labelled 0 or 1 (what the scatter plot shows); the text verdict draws the curves."""
+def test_a_forgetful_answer_is_drawn_forgetting():
+    """The plain fine-tune mutant, as `verify` prints it: the judge's curves as sparklines and
+    the accuracy measured of its labels on task A, low."""
     proc = verify(str(FORGETTING / "mutants" / "fine_tune.py"), "--quick", "--seed", "3")
     assert proc.returncode == 1
     assert "Held-out accuracy while learning task B" in proc.stdout
-    assert "plain fine-tuning: task A" in proc.stdout and "(measured once)" in proc.stdout
+    assert "plain fine-tuning: task A" in proc.stdout
     assert any(ch in proc.stdout for ch in "▁▂▃▄▅▆▇█")
-    data = json.loads(verify(str(FORGETTING / "mutants" / "fine_tune.py"), "--quick", "--json",
-                             "--seed", "3").stdout)
-    accuracy, _, labels = data["figures"]
-    assert accuracy["marks"]["yours, final: task A"] < 0.5
-    assert len(labels["groups"]["labelled 0"]) + len(labels["groups"]["labelled 1"]) < 20
+    measured = re.search(r"yours, final: task A\s+━+\s+([0-9.e-]+) \(measured once\)",
+                         proc.stdout)
+    assert measured is not None, proc.stdout
+    assert float(measured.group(1)) < 0.5
+    assert "Your labels for the held-out samples" in proc.stdout
 
 
 def test_a_shape_mistake_still_gets_the_judges_curves_but_nothing_of_its_own():
