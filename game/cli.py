@@ -26,6 +26,7 @@ examples:
   python -m game verify act1.gelu my.py    judge my.py against the GELU puzzle
   python -m game hint act1.gelu --level 2  the second hint tier
   python -m game author check              every reference passes, every mutant fails
+  python -m game serve --port 8000         play in a browser at http://127.0.0.1:8000
 
 verify exits 0 on pass, 1 on any other verdict, 2 on a usage error."""
 
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"torchenstein {__version__}")
     parser.add_argument("--slot", metavar="NAME", help="save slot to play on (created when new)")
     parser.add_argument("--saves-dir", metavar="DIR",
-                        help="folder of save slots (default: saves/, or $TORCHENSTEIN_SAVES)")
+                        help="folder of save slots (default: $TORCHENSTEIN_SAVES, else saves/ "
+                             "in a clone, else the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", help="chapters and puzzles: id, title, chapter, entry, status")
@@ -65,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="puzzle id")
 
     p = sub.add_parser("saves", help="save slots with chapter and progress")
+    p.add_argument("--saves-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="folder of save slots")
+
+    p = sub.add_parser("serve", help="play in a web browser (listens on 127.0.0.1 only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this computer only; any "
+                        "other lets whoever reaches it run code here)")
+    p.add_argument("--slot", metavar="NAME", default=argparse.SUPPRESS,
+                   help="save slot every browser session plays on")
     p.add_argument("--saves-dir", metavar="DIR", default=argparse.SUPPRESS,
                    help="folder of save slots")
 
@@ -166,6 +178,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from game.core.render import render_result
 
         Console().print(render_result(result))
+        if result.figures:
+            from game.core.figure_text import render_figures
+
+            Console().print(render_figures(result.figures))
     return EXIT_PASS if result.passed else EXIT_FAIL
 
 
@@ -223,8 +239,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     return run(slot=args.slot, saves=Path(args.saves_dir) if args.saves_dir else None)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from game.serve import serve
+
+    return serve(host=args.host, port=args.port, slot=args.slot, saves_dir=args.saves_dir)
+
+
 COMMANDS = {"list": cmd_list, "verify": cmd_verify, "hint": cmd_hint, "brief": cmd_brief,
-            "saves": cmd_saves, "author": cmd_author}
+            "saves": cmd_saves, "author": cmd_author,
+            "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

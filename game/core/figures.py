@@ -16,6 +16,13 @@ MAX_POINTS = 2000  # per series or scatter group
 MAX_SERIES = 6
 MAX_CELLS = 64 * 64
 MAX_FIGURES = 6
+MAX_LABEL = 40
+
+
+def _labels(labels) -> None:
+    for label in labels:
+        if len(label) > MAX_LABEL:
+            raise ValueError(f"figure labels are at most {MAX_LABEL} characters")
 
 
 def _finite(values: list[float]) -> list[float]:
@@ -32,13 +39,23 @@ class _Figure(BaseModel):
 
 
 class Series(_Figure):
-    """Lines over a shared x axis, e.g. loss per step: `lines` maps a label to its y values."""
+    """Lines over a shared x axis, e.g. loss per step: `lines` maps a label to its y values.
+
+    `marks` are single measured values drawn as horizontal levels across the plot, e.g. the
+    accuracy of the player's final model beside the judge's curves of a training run."""
 
     kind: Literal["series"] = "series"
     x_label: str = Field("step", max_length=40)
     y_label: str = Field("", max_length=40)
     x: list[float] = Field(max_length=MAX_POINTS)
     lines: dict[str, list[float]] = Field(min_length=1, max_length=MAX_SERIES)
+    marks: dict[str, float] = Field(default_factory=dict, max_length=MAX_SERIES)
+
+    @field_validator("marks")
+    @classmethod
+    def _marks(cls, value: dict[str, float]) -> dict[str, float]:
+        _finite(list(value.values()))
+        return value
 
     @field_validator("x")
     @classmethod
@@ -47,6 +64,7 @@ class Series(_Figure):
 
     @model_validator(mode="after")
     def _same_length(self) -> Series:
+        _labels([*self.lines, *self.marks])
         for label, ys in self.lines.items():
             if len(ys) != len(self.x):
                 raise ValueError(f"line {label!r} has {len(ys)} values for {len(self.x)} x values")
@@ -71,6 +89,7 @@ class Heatmap(_Figure):
             raise ValueError(f"a heatmap has at most {MAX_CELLS} cells")
         for row in self.values:
             _finite(row)
+        _labels([*self.row_labels, *self.col_labels])
         if self.row_labels and len(self.row_labels) != len(self.values):
             raise ValueError("row_labels must name every row")
         if self.col_labels and len(self.col_labels) != width:
@@ -87,6 +106,7 @@ class Scatter(_Figure):
     @field_validator("groups")
     @classmethod
     def _bounded(cls, value: dict[str, list[tuple[float, float]]]):
+        _labels(value)
         for label, points in value.items():
             if len(points) > MAX_POINTS:
                 raise ValueError(f"group {label!r} has more than {MAX_POINTS} points")

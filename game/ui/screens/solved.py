@@ -15,6 +15,7 @@ from game.core.content import Puzzle
 from game.core.result import Result
 from game.engine.rules import count_lines, entry_chars
 from game.ui.screens.base import GameScreen
+from game.ui.widgets.figures import figure_gallery
 from game.ui.widgets.header import GameHeader
 
 
@@ -61,6 +62,7 @@ class SolvedScreen(GameScreen):
                 yield read_only_code(self.source, "your solution", "mine")
                 yield read_only_code(self.puzzle.solution, "Prof. Torchenstein's solution",
                                      "theirs")
+            yield from figure_gallery(self.result.figures, id="solved-figures")
             with Vertical(id="remark") as remark:
                 remark.border_title = "Prof. Torchenstein remarks"
                 yield Static(Markdown(self.puzzle.spec.remark.strip()))

@@ -17,6 +17,7 @@ from textual.widgets import Collapsible, Static
 
 from game.core.render import verdict_line
 from game.core.result import ConstraintResult, Result, TestResult
+from game.ui.widgets.figures import figure_gallery
 
 TEST_MARK = {"pass": ("✔", "green"), "fail": ("✘", "red"), "error": ("⚡", "red"),
              "not_run": ("·", "bright_black")}
@@ -118,6 +119,7 @@ class ResultsPanel(VerticalScroll):
                                        title=f"{symbol} {test.name}{mismatch}",
                                        collapsed=i != first_failure,
                                        classes=f"test-row test-{test.status}"))
+        widgets += figure_gallery(result.figures)
         widgets.append(Static(metrics_line(result), classes="metrics"))
         self.remove_class(*(c for c in self.classes if c.startswith("status-")))
         self.add_class(f"status-{result.status.value}")

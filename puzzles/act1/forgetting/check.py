@@ -3,6 +3,12 @@
 The judge trains the network on task A itself and hands the player its weights and twenty
 samples of A: the rest of task A never enters the player's process, so "at most twenty
 remembered samples" is a fact, not a promise. Held-out labels never leave the judge either.
+
+Figures: the player's process returns only its final labels, so the judge cannot see how the
+player's training went step by step. The curves are the judge's own two runs from the same
+Monday weights and seed (plain fine-tuning on B, and B with the pocket replayed), measured on
+the held-out samples; the player's run appears as what the judge measured of its final labels:
+its accuracy on A and on B, and the held-out points coloured by the label it gave them.
 """
 
 import math
@@ -11,13 +17,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from game.engine.checks import Case, Check, Mismatch
+from game.core.figures import Scatter, Series
+from game.engine.checks import Case, Check, Context, Mismatch
 
 THRESHOLD = 0.80
 PER_CLASS = 100       # training samples per class
 EVAL_PER_CLASS = 50   # held-out samples per class
 MEMORY_PER_CLASS = 10  # task A samples in Victor's pocket
 MONDAY_STEPS = 100
+TUESDAY_STEPS = 200   # the Professor's solution trains this long on task B
+CURVE_EVERY = 5       # steps between two points of the judge's curves
 
 
 def make_model() -> nn.Module:
@@ -70,6 +79,71 @@ def tasks(g):
     return args, y_eval
 
 
+def tuesday_curves(state, memory_x, memory_y, xb, yb, x_eval, y_eval, seed):
+    """The judge's two runs on task B from Monday's weights: with the pocket replayed at every
+    step (the Professor's way) and plain fine-tuning. Every CURVE_EVERY steps, accuracy and
+    cross-entropy on the held-out samples of each task. The global random state is kept."""
+    on_a = y_eval < 2
+    runs = {}
+    with torch.random.fork_rng(devices=[]):
+        for name, replay in (("replay", True), ("no replay", False)):
+            torch.manual_seed(seed)
+            model = make_model()
+            model.load_state_dict(state)
+            opt = torch.optim.Adam(model.parameters(), lr=0.01)
+            curves: dict[str, list[float]] = {"acc A": [], "acc B": [], "loss A": [],
+                                              "loss B": []}
+            for step in range(TUESDAY_STEPS + 1):
+                if step % CURVE_EVERY == 0:
+                    with torch.no_grad():
+                        logits = model(x_eval)
+                        right = (logits.argmax(dim=1) == y_eval).double()
+                        for task, mask in (("A", on_a), ("B", ~on_a)):
+                            curves[f"acc {task}"].append(float(right[mask].mean()))
+                            curves[f"loss {task}"].append(
+                                float(F.cross_entropy(logits[mask], y_eval[mask])))
+                if step == TUESDAY_STEPS:
+                    break
+                opt.zero_grad()
+                loss = F.cross_entropy(model(xb), yb)
+                if replay:
+                    loss = loss + F.cross_entropy(model(memory_x), memory_y)
+                loss.backward()
+                opt.step()
+            runs[name] = curves
+    return runs
+
+
+def add_figures(case, got, ctx: Context) -> None:
+    """The judge's curves, with what it measured of the player's labels when they are labels."""
+    labels = case.data["labels"]
+    state, memory_x, memory_y, xb, yb, x_eval, seed = case.args
+    runs = tuesday_curves(state, memory_x, memory_y, xb, yb, x_eval, labels, seed)
+    steps = list(range(0, TUESDAY_STEPS + 1, CURVE_EVERY))
+    valid = (type(got) is torch.Tensor and tuple(got.shape) == (len(labels),)
+             and got.dtype == torch.int64 and bool(((got >= 0) & (got <= 3)).all()))
+    marks = {}
+    if valid:
+        got = got.cpu()
+        for task, mask in (("A", labels < 2), ("B", labels >= 2)):
+            marks[f"yours, final: task {task}"] = float((got[mask] == labels[mask]).double().mean())
+    ctx.add_figure(Series(
+        title="Held-out accuracy while learning task B", y_label="accuracy", x=steps,
+        lines={"Professor's replay: task A": runs["replay"]["acc A"],
+               "Professor's replay: task B": runs["replay"]["acc B"],
+               "plain fine-tuning: task A": runs["no replay"]["acc A"]}, marks=marks))
+    ctx.add_figure(Series(
+        title="Held-out loss while learning task B", y_label="cross-entropy", x=steps,
+        lines={"Professor's replay: task A": runs["replay"]["loss A"],
+               "Professor's replay: task B": runs["replay"]["loss B"],
+               "plain fine-tuning: task A": runs["no replay"]["loss A"]}))
+    if valid:
+        # Every class keeps its group (and so its colour), even one the player never gave.
+        groups = {f"labelled {c}": [(float(px), float(py)) for px, py in x_eval[got == c].tolist()]
+                  for c in range(4)}
+        ctx.add_figure(Scatter(title="Your labels for the held-out samples", groups=groups))
+
+
 def cases(g):
     for i in range(5):
         args, labels = tasks(g)
@@ -83,6 +157,8 @@ def _counts(pred):
 
 
 def evaluate(case, expected, got, ctx):
+    if case.example:
+        add_figures(case, got, ctx)
     labels = case.data["labels"]
     n = len(labels)
     if type(got) is not torch.Tensor:
