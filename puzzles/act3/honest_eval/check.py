@@ -65,7 +65,7 @@ def evaluate(case, expected, got, ctx):
         return Mismatch("values", "the model ran with gradients enabled: every forward built "
                         "an autograd graph nobody will use (wrap it in torch.no_grad())")
     want = expected["value"]
-    if abs(value - want) > 1e-9:
+    if abs(value - want) > 1e-6:
         return Mismatch("values", f"accuracy is {want:.6f} ({round(want * len(case.args[1]['y']))}"
                         f" of {len(case.args[1]['y'])} samples right), you returned {value:.6f}",
                         f"{want:.6f}", f"{value:.6f}")

@@ -35,6 +35,8 @@ def run(entry, pack, rank, alpha):
     report["init_A"] = state["lora_A"].detach().clone()
     report["init_B"] = state["lora_B"].detach().clone()
     report["frozen_flags"] = [bool(base.weight.requires_grad), bool(base.bias.requires_grad)]
+    if state["lora_A"].shape != pack["A"].shape or state["lora_B"].shape != pack["B"].shape:
+        return report  # the judge explains the shapes; loading would only raise
     lora.load_state_dict({"base.weight": w, "base.bias": b, "lora_A": pack["A"],
                           "lora_B": pack["B"]})
     y = lora(pack["x"])
