@@ -633,6 +633,30 @@ right("act3.port", "tensor_split and mT", PORT_NAMES + """
                 out[f"{layer}.proj.weight"] = value.mT.contiguous()
         return out
 """)
+right("act3.port", "the feed-forward units reordered (the same function)", PORT_NAMES + """
+
+    def port(ckpt):
+        out = {}
+        for key, value in ckpt.items():
+            key = rename(key)
+            if key == "export_version":
+                continue
+            if ".attn.qkv." in key:
+                layer, kind = key.split(".attn.qkv.")
+                for name, part in zip("qkv", value.chunk(3), strict=True):
+                    out[f"{layer}.{name}.{kind}"] = part.clone()
+            elif key.endswith(".attn.out.weight_t"):
+                out[key.replace("attn.out.weight_t", "proj.weight")] = value.t().clone()
+            else:
+                out[key] = value.clone()
+        for key in [k for k in out if k.endswith("ff1.weight")]:
+            layer = key.removesuffix("ff1.weight")
+            order = torch.arange(out[key].shape[0]).flip(0)
+            out[key] = out[key][order]
+            out[layer + "ff1.bias"] = out[layer + "ff1.bias"][order]
+            out[layer + "ff2.weight"] = out[layer + "ff2.weight"][:, order]
+        return out
+""")
 PORT_OK = PORT_NAMES + """
 
     def port(ckpt):
