@@ -137,6 +137,16 @@ wrong("act3.quantize_int8", "torch.quantize_per_tensor", """
         return q.int_repr(), torch.ones(w.shape[0])
 """, CV, None, "quantize_per_tensor")
 
+wrong("act3.quantize_int8", "torch.ao's observer", """
+    def quantize(w):
+        observer = torch.ao.quantization.PerChannelMinMaxObserver(
+            ch_axis=0, dtype=torch.qint8, qscheme=torch.per_channel_symmetric)
+        observer(w)
+        scale, _ = observer.calculate_qparams()
+        q = torch.round(w / scale[:, None]).clamp(-127, 127).to(torch.int8)
+        return q, scale.float()
+""", CV, None, "ao")
+
 # act3.lora
 right("act3.lora", "kaiming init, F.linear, deepcopy to merge", """
     import copy
