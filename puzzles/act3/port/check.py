@@ -83,11 +83,9 @@ def to_oneai(state: dict) -> dict:
 
 
 def make(g, d, layers, classes, dtype, batch=3, tokens=5):
-    model = OpenModel(d, layers, classes).to(dtype)
-    with torch.no_grad():
-        for value in model.state_dict().values():
-            value.copy_(torch.randn(value.shape, generator=g, dtype=torch.float64) * 0.4)
-    truth = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    shapes = {k: v.shape for k, v in _open_model(d, layers, classes, dtype).state_dict().items()}
+    truth = {k: (torch.randn(shape, generator=g, dtype=torch.float64) * 0.4).to(dtype)
+             for k, shape in shapes.items()}
     x = floats(g, (batch, tokens, d), dtype)
     return Case(f"{layers} block{'s' if layers > 1 else ''}, d = {d}, {str(dtype)[6:]}",
                 to_oneai(truth), data={"truth": truth, "x": x,
