@@ -81,8 +81,8 @@ def evaluate(case, expected, got, ctx):
         return Mismatch("values", "central differences of your forward do not give dy/dx: "
                         "is the forward a smooth function of x?")
     if bool(analytic.isnan().all()):
-        return Mismatch("gradient", "your result is not connected to the autograd graph: "
-                        "no gradient can reach x")
+        return Mismatch("gradient", "no gradient reached x: the result is outside the "
+                        "autograd graph, or the backward returned None")
     if not bool(torch.isfinite(analytic).all()):
         return Mismatch("gradient", "your backward returned a non-finite gradient")
     if not torch.allclose(analytic, numeric, rtol=1e-3, atol=1e-5):

@@ -15,12 +15,16 @@ def run(entry, x):
     if type(y) is not torch.Tensor or y.shape != x.shape:
         raise TypeError("solve_cubic must return a tensor of x's shape")
     n = x.numel()
-    # NaN rows stand for "no gradient reached x" (a result outside the graph).
+    # NaN rows stand for "no gradient reached x" (a result outside the graph, or None
+    # returned by the backward).
     analytic = torch.full((n, n), float("nan"), dtype=torch.float64)
     for i in range(n if y.requires_grad else 0):
         up = torch.zeros(n, dtype=torch.float64)
         up[i] = 1.0
-        (row,) = torch.autograd.grad(y, x, up.view_as(y), retain_graph=True)
+        (row,) = torch.autograd.grad(y, x, up.view_as(y), retain_graph=True,
+                                     allow_unused=True)
+        if row is None:
+            break
         analytic[i] = row.reshape(-1)
     numeric = torch.zeros(n, n, dtype=torch.float64)
     with torch.no_grad():
