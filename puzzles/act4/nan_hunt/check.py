@@ -61,12 +61,14 @@ def cases(g):
                note="blocks.0.lin overflows to inf; LayerNorm then turns inf into NaN")
     state = fresh(g)
     state["blocks.1.temperature"] = torch.tensor(1e-37)
-    state["shared.weight"] = state["shared.weight"] * 100
+    state["shared.weight"] = state["shared.weight"] * 1e4
     yield Case("the shared layer's second call", state, x(),
                note="shared runs twice: finite the first time, inf the second")
     state = fresh(g)
+    state["shared.bias"] = torch.full((8,), 50.0)  # what reaches the head is positive
     state["head.1.weight"] = torch.full((2, 8), 3e38)
-    yield Case("deep in the head", state, x().abs() + 1.0)
+    yield Case("deep in the head", state, x(),
+               note="every module before head.1 is finite; its weights of 3e38 overflow")
     state = fresh(g)
     bad = x(6)
     bad[3, 2] = float("nan")

@@ -75,8 +75,8 @@ def planted(g) -> tuple[dict[str, torch.Tensor], list[str]]:
             wq[rows, 16:24] = gain * torch.eye(8)
             wk[rows, 16:24] = gain * torch.eye(8)
         elif role == "content":
-            wq[rows, :16] = torch.randn(DH, 16, generator=g)
-            wk[rows, :16] = torch.randn(DH, 16, generator=g)
+            wq[rows, :16] = 0.3 * torch.randn(DH, 16, generator=g)
+            wk[rows, :16] = 0.3 * torch.randn(DH, 16, generator=g)
         # "even spread": no query weights, every score 0
     state["qkv.weight"][:D] = wq
     state["qkv.weight"][D:2 * D] = wk
@@ -84,7 +84,7 @@ def planted(g) -> tuple[dict[str, torch.Tensor], list[str]]:
 
 
 def cases(g):
-    for i, length in enumerate((10, 12, 16, 2, 6)):
+    for i, length in enumerate((10, 12, 16, 3, 6)):
         state, roles = planted(g)
         tokens = torch.randint(0, VOCAB, (length,), generator=g)
         name = f"example: {length} tokens" if i == 0 else f"{length} tokens"
