@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from game.core.result import Result, Status
 from game.engine.judge import Judge
 
 SEED = 4041
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -405,10 +407,7 @@ def test_worker_seeds_plausible_mistakes_fail(loader_judge: Judge, name: str) ->
 
 
 def test_leak_loop_peak_does_not_grow_for_the_solution(judge: Judge) -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    solution = (root / "puzzles/act4/leak_loop/solution.py").read_text(encoding="utf-8")
+    solution = (ROOT / "puzzles/act4/leak_loop/solution.py").read_text(encoding="utf-8")
     res = verify(judge, "act4.leak_loop", solution)
     assert res.status is Status.PASS, res.message
     assert res.metrics.peak_bytes is not None and res.metrics.peak_bytes < 1 * 2**20
