@@ -50,15 +50,17 @@ PUZZLES = sorted(CATALOG.puzzles.values(), key=lambda p: p.id)
 
 @pytest.mark.parametrize("puzzle", PUZZLES, ids=lambda p: p.id)
 def test_the_last_hint_leaves_the_key_step_to_the_player(puzzle):
+    """Tier 3 may spell out steps, never all of them: at least one statement of the Professor's
+    solution is left for the player to write."""
     hints = puzzle.spec.hints
     assert len({hints.duck, hints.idea, hints.almost}) == 3, "the three tiers must differ"
     assert "?" in hints.duck, "the duck's tier is a question"
+    lines = _solution_lines(puzzle.solution, puzzle.spec.entry)
     for tier in ("idea", "almost"):
         text = _squash(getattr(hints, tier))
-        for line in _solution_lines(puzzle.solution, puzzle.spec.entry):
-            assert _squash(line) not in text, (
-                f"the {tier!r} hint of {puzzle.id} spells out the solution's "
-                f"`{line.strip()[:70]}`")
+        given = [line for line in lines if _squash(line) in text]
+        assert not lines or len(given) < len(lines), (
+            f"the {tier!r} hint of {puzzle.id} spells out the whole solution")
 
 
 def test_the_opening_is_the_games_own():
