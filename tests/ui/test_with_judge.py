@@ -18,6 +18,7 @@ from ui_helpers import (
     notifications,
     plain,
     solution,
+    type_code,
     type_text,
     wait_until,
 )
@@ -55,7 +56,7 @@ async def new_game_at_puzzle(pilot, puzzle_id: str) -> PuzzleScreen:
 async def set_draft(pilot, screen: PuzzleScreen, text: str) -> None:
     screen.editor.select_all()
     await pilot.press("backspace")
-    await type_text(pilot, text)
+    await type_code(pilot, text)
 
 
 async def verdict(pilot, screen: PuzzleScreen, key: str) -> Status:

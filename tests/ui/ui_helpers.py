@@ -169,3 +169,15 @@ async def type_text(pilot, text: str) -> None:
     """Type like a player: one key per character (Enter for a new line)."""
     keys = ["enter" if ch == "\n" else "space" if ch == " " else ch for ch in text]
     await pilot.press(*keys)
+
+
+async def type_code(pilot, text: str) -> None:
+    """Type code into the auto-indenting editor like a player: after each Enter, the
+    indentation the editor offers is taken back and the line typed as written."""
+    from game.ui.widgets.editor import indent_after
+
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i:
+            await pilot.press("enter", *["backspace"] * len(indent_after(lines[i - 1])))
+        await type_text(pilot, line)

@@ -90,7 +90,7 @@ class LoadScreen(GameScreen):
             if not new or new == name:
                 return
             try:
-                self.session.store.rename_slot(name, new)
+                self.session.rename_slot(name, new)
             except SaveError as exc:
                 self.notify(str(exc), title="Cannot rename", severity="error")
                 return
@@ -113,7 +113,7 @@ class LoadScreen(GameScreen):
             if not yes:
                 return
             try:
-                self.session.store.delete_slot(name)
+                self.session.delete_slot(name)
             except SaveError as exc:
                 self.notify(str(exc), title="Cannot delete", severity="error")
                 return

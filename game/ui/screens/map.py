@@ -40,8 +40,9 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
 class MapScreen(GameScreen):
     """Enter opens the next scene or puzzle of the highlighted chapter."""
 
-    BINDINGS = [Binding("enter", "open", "Open"), Binding("n", "notebook", "Notebook"),
+    BINDINGS = [Binding("enter", "open", "Open"), Binding("n", "notebook", "Notebook", show=False),
                 Binding("comma", "settings", "Settings"), Binding("escape", "title", "Title")]
+    map_key = True  # this is the map: the app's map key has nothing to do here
 
     def __init__(self, chapter_id: str | None = None) -> None:
         super().__init__()

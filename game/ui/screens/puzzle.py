@@ -33,6 +33,7 @@ from game.core.result import Result, Status
 from game.engine.client import CheckCancelled, JudgeUnavailable
 from game.ui.screens.base import GameScreen
 from game.ui.screens.dialogs import ConfirmDialog
+from game.ui.widgets.editor import CodeEditor
 from game.ui.widgets.header import GameHeader
 from game.ui.widgets.results import ResultsPanel, RuleRow
 
@@ -116,14 +117,19 @@ class PuzzleScreen(GameScreen):
     """F5 quick checks, F6 submits, F1 hints, F2 resets, Ctrl+E opens $EDITOR, Esc cancels."""
 
     BINDINGS = [
-        Binding("f5", "quick_check", "Quick check", priority=True),
-        Binding("f6", "submit", "Submit", priority=True),
+        Binding("f5", "quick_check", "Check", tooltip="Quick checks: the examples only",
+                priority=True),
+        Binding("f6", "submit", "Submit", tooltip="The full verdict", priority=True),
         Binding("f1", "hint", "Hint", priority=True),
-        Binding("f2", "reset", "Reset", priority=True),
+        Binding("f2", "reset", "Reset", tooltip="Back to the starter code", priority=True),
         Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
+        Binding("f7", "select_all", "Select all", priority=True),
+        Binding("shift+tab", "leave_editor", "Leave editor", key_display="⇧Tab"),
+        Binding("tab", "focus_editor", "Editor"),
         Binding("escape", "cancel_check", "Cancel check", priority=True),
         Binding("escape", "leave", "Map", priority=True),
     ]
+    map_key = True  # Esc opens the map
 
     checking: reactive[bool] = reactive(False, bindings=True)
 
@@ -162,13 +168,13 @@ class PuzzleScreen(GameScreen):
                 yield ResultsPanel(id="results")
         yield Footer()
 
-    def _make_editor(self) -> TextArea:
+    def _make_editor(self) -> CodeEditor:
         text = self._load_draft()
         try:
-            editor = TextArea.code_editor(text, language="python", id="editor")
+            editor = CodeEditor.code_editor(text, language="python", soft_wrap=True, id="editor")
         except LanguageDoesNotExist:
             self.syntax_missing = True
-            editor = TextArea.code_editor(text, id="editor")
+            editor = CodeEditor.code_editor(text, soft_wrap=True, id="editor")
         editor.border_title = "your draft"
         editor.border_subtitle = shown_path(self.session.draft_path(self.puzzle.id))
         editor.cursor_blink = not self.game.reduced_motion
@@ -186,8 +192,8 @@ class PuzzleScreen(GameScreen):
         return draft
 
     @property
-    def editor(self) -> TextArea:
-        return self.query_one("#editor", TextArea)
+    def editor(self) -> CodeEditor:
+        return self.query_one("#editor", CodeEditor)
 
     @property
     def results(self) -> ResultsPanel:
@@ -211,14 +217,12 @@ class PuzzleScreen(GameScreen):
         self.editor.theme = "monokai" if self.app.current_theme.dark else "github_light"
 
     def _place_cursor(self) -> None:
-        """Where the player left off; in a fresh draft, at the end of the starter's last line."""
+        """Where the player left off; in a fresh draft, line 1, column 0 (the brief's comments
+        are read first)."""
         editor = self.editor
-        if self.puzzle.id in self.session.state.editor:
-            where = self._clamp(*self.session.cursor(self.puzzle.id))
-        else:
-            lines = editor.text.rstrip().splitlines() or [""]
-            where = (len(lines) - 1, len(lines[-1]))
-        editor.move_cursor(where)  # scrolls only as far as needed: column 0 stays in view
+        saved = self.session.cursor(self.puzzle.id)
+        editor.move_cursor(self._clamp(*saved) if saved else (0, 0))
+        editor.scroll_to(0, None, animate=False)  # a long line never hides column 0
 
     def _clamp(self, row: int, col: int) -> tuple[int, int]:
         doc = self.editor.document
@@ -282,7 +286,21 @@ class PuzzleScreen(GameScreen):
             return self.checking
         if action == "leave":
             return not self.checking
+        if action in ("leave_editor", "select_all"):
+            return self.focused is self.query_one("#editor")
+        if action == "focus_editor":
+            return self.focused is not self.query_one("#editor")
         return True
+
+    def action_select_all(self) -> None:
+        self.editor.select_all()
+
+    def action_leave_editor(self) -> None:
+        """Out of the editor, onto the verdict (the arrows scroll it; Tab comes back)."""
+        self.results.body.focus()
+
+    def action_focus_editor(self) -> None:
+        self.editor.focus()
 
     def action_quick_check(self) -> None:
         self.run_check(quick=True)
@@ -299,6 +317,7 @@ class PuzzleScreen(GameScreen):
         source = self.editor.text
         status = self.query_one("#check-status", CheckStatus)
         status.start("Running quick checks (examples only)" if quick else "Submitting")
+        self.results.mark_stale("Quick check running" if quick else "Submitting")
         self.checking = True
         note = ""
         result: Result | None = None

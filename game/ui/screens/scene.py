@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from game.core.content import Scene
+from game.core.flow import skip_scenes, what_follows
 from game.ui.screens.base import GameScreen
 from game.ui.widgets.header import GameHeader
 
@@ -80,6 +81,7 @@ class SceneScreen(GameScreen):
                 Binding("left", "back", "Back", priority=True),
                 Binding("s", "skip", "Skip to puzzle", priority=True),
                 Binding("escape", "leave", "Map")]
+    map_key = True  # Esc opens the map
 
     def __init__(self, scene: Scene, page: int = 0) -> None:
         super().__init__()
@@ -146,12 +148,9 @@ class SceneScreen(GameScreen):
 
     def _what_follows(self) -> str:
         """What Enter on the last page opens: the next puzzle, the next scene, or the map."""
-        chapter = self.game.catalog.chapter(self.chapter)
-        ids = [i.id for i in chapter.items] if chapter else []
-        if self.scene.id in ids and ids.index(self.scene.id) + 1 < len(ids):
-            following = chapter.items[ids.index(self.scene.id) + 1]
-            return "the puzzle awaits" if following.kind == "puzzle" else "the story goes on"
-        return "end of the chapter"
+        follows = what_follows(self.game.catalog, self.chapter, self.scene.id)
+        return {"puzzle": "the puzzle awaits", "scene": "the story goes on",
+                "chapter_end": "end of the chapter"}[follows]
 
     def _remember(self) -> None:
         self.session.go("scene", chapter=self.chapter, scene=self.scene.id, page=self.page)
@@ -178,16 +177,9 @@ class SceneScreen(GameScreen):
 
     def action_skip(self) -> None:
         """Mark this scene and the scenes up to the next puzzle as seen, and open that puzzle."""
-        chapter = self.game.catalog.chapter(self.chapter)
-        if chapter is None:
-            return
-        ids = [i.id for i in chapter.items]
-        last = self.scene.id
-        for item in chapter.items[ids.index(self.scene.id) if self.scene.id in ids else 0:]:
-            if item.kind == "puzzle":
-                break
-            self.session.mark_seen(item.id)
-            last = item.id
+        skipped, last = skip_scenes(self.game.catalog, self.chapter, self.scene.id)
+        for scene_id in skipped:
+            self.session.mark_seen(scene_id)
         self.game.advance(self.chapter, after=last)
 
     def action_leave(self) -> None:
