@@ -96,10 +96,13 @@ def render_hint(puzzle: Puzzle, level: int) -> RenderableType:
                  subtitle=more, title_align="left")
 
 
-def verdict_line(result: Result) -> Text:
+def verdict_line(result: Result, *, full: bool = True) -> Text:
+    """`✘ Wrong answer  act1.gelu · cpu · 61 ms`; without the puzzle and the device (which the
+    screen around it already shows) when not `full`."""
     label, colour, symbol = STATUS_LABEL[result.status]
+    facts = f"{result.puzzle} · {result.device} · " if full else ""
     return Text.assemble((f"{symbol} {label}", f"bold {colour}"), "  ",
-                         (f"{result.puzzle} · {result.device} · {result.duration_ms} ms", "dim"))
+                         (f"{facts}{result.duration_ms} ms", "dim"))
 
 
 def render_result(result: Result) -> RenderableType:

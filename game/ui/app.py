@@ -47,6 +47,9 @@ class TorchensteinApp(App[int]):
     TITLE = "Torchenstein"
     COMMANDS = App.COMMANDS | {GameCommands}
 
+    # Screens get `-narrow`/`-wide` and `-short`/`-tall` classes: 80×24 layouts are CSS.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     # Shown in every footer: quitting (which saves everything) and the notebook and map keys.
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
                 Binding("f3", "notebook", "Notebook", priority=True),

@@ -79,8 +79,9 @@ def hint_panel(puzzle: Puzzle, level: int) -> Panel:
 class CheckStatus(Static):
     """One line under the editor: what is running, for how long, and how to stop it."""
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__("", **kwargs)
+    def __init__(self, idle: Text | str = "", **kwargs: str) -> None:
+        super().__init__(idle, **kwargs)
+        self.idle = idle
         self._started = 0.0
         self._what = ""
         self._timer: Timer | None = None
@@ -97,12 +98,12 @@ class CheckStatus(Static):
     def cancelling(self) -> None:
         self._what = "Cancelling"
 
-    def stop(self, text: str = "") -> None:
+    def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self.remove_class("running")
-        self.update(text)
+        self.update(self.idle)
 
     def _tick(self) -> None:
         reduced = getattr(self.app, "reduced_motion", False)
@@ -122,10 +123,11 @@ class PuzzleScreen(GameScreen):
         Binding("f6", "submit", "Submit", tooltip="The full verdict", priority=True),
         Binding("f1", "hint", "Hint", priority=True),
         Binding("f2", "reset", "Reset", tooltip="Back to the starter code", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
-        Binding("f7", "select_all", "Select all", priority=True),
-        Binding("shift+tab", "leave_editor", "Leave editor", key_display="⇧Tab"),
-        Binding("tab", "focus_editor", "Editor"),
+        Binding("ctrl+e", "external_editor", "$EDITOR", show=False, priority=True),
+        # Named on the editor's border (the footer has no room for them at 80 columns).
+        Binding("f7", "select_all", "Select all", show=False, priority=True),
+        Binding("shift+tab", "leave_editor", "Leave editor", key_display="⇧Tab", show=False),
+        Binding("tab", "focus_editor", "Editor", show=False),
         Binding("escape", "cancel_check", "Cancel check", priority=True),
         Binding("escape", "leave", "Map", priority=True),
     ]
@@ -164,9 +166,16 @@ class PuzzleScreen(GameScreen):
                 yield Vertical(id="hints")
             with Vertical(id="workbench"):
                 yield self._make_editor()
-                yield CheckStatus(id="check-status")
+                yield CheckStatus(self._idle_status(), id="check-status")
                 yield ResultsPanel(id="results")
-        yield Footer()
+        yield Footer(show_command_palette=False)
+
+    def _idle_status(self) -> Text:
+        """Under the editor when nothing runs: where the draft lives, for any other editor."""
+        path = shown_path(self.session.draft_path(self.puzzle.id))
+        line = Text.assemble(("^E opens $EDITOR  ·  ", "dim"), ("draft: ", "dim"), path,
+                             no_wrap=True, overflow="ellipsis")
+        return line if path else Text("")
 
     def _make_editor(self) -> CodeEditor:
         text = self._load_draft()
@@ -176,7 +185,6 @@ class PuzzleScreen(GameScreen):
             self.syntax_missing = True
             editor = CodeEditor.code_editor(text, soft_wrap=True, id="editor")
         editor.border_title = "your draft"
-        editor.border_subtitle = shown_path(self.session.draft_path(self.puzzle.id))
         editor.cursor_blink = not self.game.reduced_motion
         return editor
 
@@ -204,6 +212,7 @@ class PuzzleScreen(GameScreen):
         self.call_after_refresh(self._place_cursor)  # once the editor has its size
         editor.focus()
         self.watch(self.app, "theme", self._match_theme)
+        self.watch(self, "focused", self._focus_moved)
         if self.syntax_missing or not editor.is_syntax_aware:
             self.notify("Python highlighting could not be loaded (tree-sitter-python is "
                         "missing); the editor works, without colours.", severity="warning",
@@ -212,6 +221,9 @@ class PuzzleScreen(GameScreen):
             self._show_hint(level)
         self.set_interval(POLL_S, self._poll_draft)
         self.session.go("puzzle", chapter=self.puzzle.chapter, puzzle=self.puzzle.id)
+
+    def _focus_moved(self) -> None:
+        self.editor.show_keys(self.focused is self.editor)
 
     def _match_theme(self) -> None:
         self.editor.theme = "monokai" if self.app.current_theme.dark else "github_light"

@@ -128,6 +128,7 @@ class SceneScreen(GameScreen):
         else:
             self.shown = 0
             self._typer = self.set_interval(TICK_S, self._type_more)
+        self.scroller.scroll_home(animate=False)
         self._draw()
 
     def _type_more(self) -> None:
@@ -137,12 +138,32 @@ class SceneScreen(GameScreen):
             self._typer.stop()
             self._typer = None
 
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#page-scroll", VerticalScroll)
+
+    @property
+    def more_below(self) -> bool:
+        """Whether part of the page is still below the fold (Enter scrolls to it first)."""
+        return self.scroller.scroll_target_y < self.scroller.max_scroll_y
+
     def _draw(self) -> None:
         shown = self.text if not self.typing else partial_markdown(self.text, self.shown)
         self.query_one("#page", Static).update(render_page(shown))
+        self.call_after_refresh(self._draw_indicator)
+        self._draw_indicator()
+
+    def _draw_indicator(self) -> None:
+        indicator = self.query("#page-indicator").results(Static)
+        found = next(indicator, None)
+        if found is None or not self.query("#page-scroll"):
+            return  # after the screen was closed
         last = self.page == len(self.scene.pages) - 1
-        hint = f"Enter: {self._what_follows()}" if last else "Enter / → next"
-        self.query_one("#page-indicator", Static).update(Text.assemble(
+        if not self.typing and self.more_below:
+            hint = "Enter: more below ↓"
+        else:
+            hint = f"Enter: {self._what_follows()}" if last else "Enter / → next"
+        found.update(Text.assemble(
             (f"page {self.page + 1} of {len(self.scene.pages)}", "bold"),
             f"  ·  {hint}  ·  ← back  ·  s skip to the puzzle", style="dim"))
 
@@ -160,6 +181,14 @@ class SceneScreen(GameScreen):
         if self.typing:
             self.shown = len(self.text)
             self._draw()
+            return
+        if self.more_below:
+            # Never move on past text the player has not seen: scroll a screenful first.
+            scroller = self.scroller
+            step = max(1, scroller.scrollable_content_region.height - 2)
+            scroller.scroll_to(y=min(scroller.max_scroll_y, scroller.scroll_target_y + step),
+                               animate=False)
+            self.call_after_refresh(self._draw_indicator)
             return
         if self.page + 1 < len(self.scene.pages):
             self.page += 1

@@ -25,8 +25,17 @@ def indent_after(line_before_cursor: str) -> str:
     return indent
 
 
+EDITING_KEYS = "F7 select all · ⇧Tab leave the editor"
+AWAY_KEYS = "Tab: back to the editor"
+
+
 class CodeEditor(TextArea):
-    """A Python draft: auto-indent on Enter, Tab indents."""
+    """A Python draft: auto-indent on Enter, Tab indents. Its lower border names the keys that
+    select everything and leave it, or, when it does not have the focus, how to come back
+    (`show_keys`, called by the screen when the focus moves)."""
+
+    def show_keys(self, focused: bool) -> None:
+        self.border_subtitle = EDITING_KEYS if focused else AWAY_KEYS
 
     async def _on_key(self, event: events.Key) -> None:
         if not self.read_only and event.key == "enter":
@@ -38,6 +47,7 @@ class CodeEditor(TextArea):
             self._replace_via_keyboard("\n" + indent_after(before), start, end)
             return
         if not self.read_only and event.key == "tab" and self._selected_rows() is not None:
+            # A selection over several lines is indented, not replaced by spaces.
             event.stop()
             event.prevent_default()
             self.indent_selection()

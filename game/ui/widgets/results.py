@@ -146,7 +146,7 @@ class ResultsPanel(Vertical):
 
     def show_result(self, result: Result) -> None:
         label = " (quick check: examples only)" if result.quick else ""
-        headline = verdict_line(result)
+        headline = verdict_line(result, full=False)
         headline.append(label, style="italic dim")
         message = Text(diagnosis(result))
         if result.quick and result.passed:
