@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -224,7 +225,7 @@ class TorchensteinApp(App[int]):
     # -- navigation -----------------------------------------------------------------------------
     # Screens are imported when first shown: importing them all up front costs about 150 ms
     # of launch time (the target for the first frame is 0.8 s).
-    def _show(self, screen: Screen[object]) -> None:
+    def _show(self, screen: Screen[Any]) -> None:
         """Replace the main screen (title, map, scene, puzzle), closing anything above it."""
         for shown in self.screen_stack:
             flush = getattr(shown, "flush_draft", None)

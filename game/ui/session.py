@@ -11,6 +11,7 @@ from pathlib import Path
 
 from game.core.content import Catalog
 from game.core.progress import Progress, percent_complete
+from game.core.records import record_verdict
 from game.core.result import Result
 from game.core.saves import (
     BestMetrics,
@@ -194,9 +195,7 @@ class Session:
 
     def record_verdict(self, result: Result) -> None:
         """Count a full submission; a pass marks the puzzle solved and keeps the best metrics."""
-        m = result.metrics
-        best = BestMetrics(chars=m.chars, lines=m.lines, time_ratio=m.time_ratio)
-        self.state.record_verdict(result.puzzle, result.passed, best if result.passed else None)
+        record_verdict(self.state, result)
 
     def solved(self, puzzle_id: str) -> bool:
         return self.state.is_solved(puzzle_id)

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from game.core.saves import SaveError, SlotSummary
@@ -61,7 +62,7 @@ class LoadScreen(GameScreen):
         table = self.query_one("#slots", DataTable)
         if not self.summaries or table.cursor_row < 0:
             return None
-        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return row_key.value
 
     def action_load(self) -> None:

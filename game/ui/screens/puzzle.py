@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import time
 from pathlib import Path
+from typing import cast
 
 from rich.console import Group
 from rich.panel import Panel
@@ -79,8 +80,8 @@ def hint_panel(puzzle: Puzzle, level: int) -> Panel:
 class CheckStatus(Static):
     """One line under the editor: what is running, for how long, and how to stop it."""
 
-    def __init__(self, idle: Text | str = "", **kwargs: str) -> None:
-        super().__init__(idle, **kwargs)
+    def __init__(self, idle: Text | str = "", *, id: str | None = None) -> None:
+        super().__init__(idle, id=id)
         self.idle = idle
         self._started = 0.0
         self._what = ""
@@ -180,10 +181,11 @@ class PuzzleScreen(GameScreen):
     def _make_editor(self) -> CodeEditor:
         text = self._load_draft()
         try:
-            editor = CodeEditor.code_editor(text, language="python", soft_wrap=True, id="editor")
+            editor = cast(CodeEditor, CodeEditor.code_editor(
+                text, language="python", soft_wrap=True, id="editor"))
         except LanguageDoesNotExist:
             self.syntax_missing = True
-            editor = CodeEditor.code_editor(text, soft_wrap=True, id="editor")
+            editor = cast(CodeEditor, CodeEditor.code_editor(text, soft_wrap=True, id="editor"))
         editor.border_title = "your draft"
         editor.cursor_blink = not self.game.reduced_motion
         return editor

@@ -63,7 +63,7 @@ class TitleScreen(GameScreen):
         if wanted and wanted in summaries and summaries[wanted].last_played is not None:
             return summaries[wanted]
         if self.session.slot_name in summaries:
-            return summaries[self.session.slot_name]  # type: ignore[index]
+            return summaries[self.session.slot_name]
         last = self.session.last_played()
         return summaries.get(last) if last else None
 

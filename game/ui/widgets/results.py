@@ -96,8 +96,8 @@ class ResultsPanel(Vertical):
     ResultsPanel.stale > #verdict-body { opacity: 60%; }
     """
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._head_content: RenderableType = Text("")
 
     def compose(self) -> ComposeResult:
