@@ -54,7 +54,7 @@ class TorchensteinApp(App[int]):
     # Shown in every footer: quitting (which saves everything) and the notebook and map keys.
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
                 Binding("f3", "notebook", "Notebook", priority=True),
-                Binding("f4", "map", "Map", priority=True)]
+                Binding("f4", "map", "Map")]
 
     device_badge: reactive[str] = reactive("judge: starting")
     slot_label: reactive[str] = reactive("no slot yet")

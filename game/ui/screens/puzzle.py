@@ -131,6 +131,7 @@ class PuzzleScreen(GameScreen):
         Binding("tab", "focus_editor", "Editor", show=False),
         Binding("escape", "cancel_check", "Cancel check", priority=True),
         Binding("escape", "leave", "Map", priority=True),
+        Binding("f4", "leave", show=False),
     ]
     map_key = True  # Esc opens the map
 

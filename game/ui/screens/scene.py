@@ -80,7 +80,7 @@ class SceneScreen(GameScreen):
     BINDINGS = [Binding("enter,space,right", "next", "Next", priority=True),
                 Binding("left", "back", "Back", priority=True),
                 Binding("s", "skip", "Skip to puzzle", priority=True),
-                Binding("escape", "leave", "Map")]
+                Binding("escape", "leave", "Map"), Binding("f4", "leave", show=False)]
     map_key = True  # Esc opens the map
 
     def __init__(self, scene: Scene, page: int = 0) -> None:

@@ -86,7 +86,7 @@ class SolvedScreen(GameScreen):
             return "—" if value is None else f"{value:g}{suffix}" if isinstance(
                 value, float) else f"{value}{suffix}"
 
-        table.add_row("lines", shown(m.lines), shown(best.lines), shown(ref_lines))
+        table.add_row("lines written", shown(m.lines), shown(best.lines), shown(ref_lines))
         table.add_row("characters", shown(m.chars), shown(best.chars), shown(ref_chars))
         if m.time_ratio is not None or best.time_ratio is not None:
             # Only when the reference runs long enough to time (the judge says so).
