@@ -237,7 +237,7 @@ class Session:
         return self.state.cursor(puzzle_id) if puzzle_id in self.state.editor else None
 
     def set_cursor(self, puzzle_id: str, row: int, col: int) -> None:
-        if self.state.cursor(puzzle_id) != (row, col):
+        if self.cursor(puzzle_id) != (row, col):
             self.state.set_cursor(puzzle_id, row, col)
 
     # -- settings ------------------------------------------------------------------------------
