@@ -20,7 +20,8 @@ from ui_helpers import (
     wait_until,
 )
 
-from game.core.result import Result, Status, TestResult
+from game.core.result import Result, Status
+from game.core.result import TestResult as Case
 from game.ui.app import TorchensteinApp, make_app
 from game.ui.screens.map import MapScreen
 from game.ui.screens.notebook import NotebookScreen
@@ -134,7 +135,7 @@ def test_a_runtime_error_shows_its_traceback_once(tmp_path: Path) -> None:
              "    return x / 0\nZeroDivisionError: division by zero")
 
     def answer(puzzle_id: str, source: str, quick: bool) -> Result:
-        tests = [TestResult(name=f"case {i}", status="error", message=trace) for i in range(3)]
+        tests = [Case(name=f"case {i}", status="error", message=trace) for i in range(3)]
         return Result(puzzle=puzzle_id, status=Status.RUNTIME_ERROR, tests=tests,
                       message=f"Test 'case 0' raised an error:\n{trace}", traceback=trace)
 
@@ -211,7 +212,14 @@ def test_enter_on_a_scenes_last_page_never_types_into_the_editor(tmp_path: Path)
             await wait_until(pilot, lambda: isinstance(app.screen, PuzzleScreen), what="puzzle")
             await pilot.pause()
             starter = app.catalog.puzzle(DOUBLE).starter
-            assert app.screen.editor.text == starter
+            editor = app.screen.editor
+            assert editor.text == starter
+            # Enter still held down (the key repeats): still nothing typed.
+            await pilot.press("enter", "enter")
+            assert editor.text == starter
+            # Once the player presses another key, Enter is Enter again.
+            await pilot.press("down", "enter")
+            assert editor.text == "import torch\n\n" + starter.split("\n", 1)[1]
 
     asyncio.run(scenario())
 

@@ -212,6 +212,7 @@ class PuzzleScreen(GameScreen):
 
     def on_mount(self) -> None:
         editor = self.editor
+        editor.hold_enter = True
         self.call_after_refresh(self._place_cursor)  # once the editor has its size
         editor.focus()
         self.watch(self.app, "theme", self._match_theme)

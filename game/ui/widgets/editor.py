@@ -34,10 +34,23 @@ class CodeEditor(TextArea):
     select everything and leave it, or, when it does not have the focus, how to come back
     (`show_keys`, called by the screen when the focus moves)."""
 
+    hold_enter = False
+    """Set when the editor opens: Enter presses carried over from the screen before (a scene's
+    last page, Continue on the title; a held-down Enter repeats) are ignored until another key
+    is pressed or the editor is clicked."""
+
     def show_keys(self, focused: bool) -> None:
         self.border_subtitle = EDITING_KEYS if focused else AWAY_KEYS
 
+    def on_mouse_down(self) -> None:
+        self.hold_enter = False
+
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.hold_enter:
+            event.stop()
+            event.prevent_default()
+            return
+        self.hold_enter = False
         if not self.read_only and event.key == "enter":
             event.stop()
             event.prevent_default()
