@@ -99,6 +99,7 @@ class ResultsPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._head_content: RenderableType = Text("")
+        self.has_verdict = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="verdict-head")
@@ -127,18 +128,16 @@ class ResultsPanel(Vertical):
 
     def mark_stale(self, what: str) -> None:
         """A new check started: the verdict shown is the previous one, and says so."""
+        if not self.has_verdict:
+            self.head.update(Text.assemble(("⟳ ", "bold yellow"), (f"{what}…", "bold")))
+            return
         self.add_class("stale")
         line = Text.assemble(("⟳ ", "bold yellow"), (f"{what}… ", "bold"),
                              ("below: the previous verdict", "italic dim"))
         self.head.update(Group(line, self._head_content))
 
-    def unmark_stale(self) -> None:
-        """The check ended without a verdict (cancelled, the judge stopped)."""
-        if self.has_class("stale"):
-            self.remove_class("stale")
-            self.head.update(self._head_content)
-
     def show_note(self, text: str, style: str = "dim") -> None:
+        self.has_verdict = False
         self.remove_class(*(c for c in self.classes if c.startswith("status-")))
         self._head_content = Text(text, style=style)
         self._replace(self._head_content)
@@ -172,6 +171,7 @@ class ResultsPanel(Vertical):
         self.remove_class(*(c for c in self.classes if c.startswith("status-")))
         self.add_class(f"status-{result.status.value}")
         self._replace(self._head_content, *widgets)
+        self.has_verdict = True
         self.head.set_class(False, "results-note")
 
     @on(Collapsible.Expanded)
