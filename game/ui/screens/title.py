@@ -44,8 +44,8 @@ class TitleScreen(GameScreen):
             yield Banner(id="banner")
             yield Static("A narrative terminal adventure that teaches PyTorch",
                          id="tagline")
-            yield Static("“Is this channel secure?” — a transmission from Prof. Victor Py "
-                         "Torchenstein's lab", id="transmission")
+            yield Static("An incoming transmission from Prof. Victor Py Torchenstein's lab",
+                         id="transmission")
             with Center():
                 yield OptionList(id="title-menu")
         yield Footer()
