@@ -71,6 +71,8 @@ class TorchensteinApp(App[int]):
         self._judge_seen_alive = False
         self._judge_down_reported = False
         self._closing = False
+        self.saved_slot: str | None = None
+        """The slot that was open when the game closed (everything in it is saved)."""
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -338,6 +340,7 @@ class TorchensteinApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._closing = True
+        self.saved_slot = self.session.slot_name
         self.session.close()
         await self.judge.close()
 
@@ -360,9 +363,11 @@ def run(slot: str | None = None, saves: Path | None = None) -> int:
     """Play in this terminal; returns the process exit code."""
     app = make_app(save_dir=saves, slot=slot)
     app.run()
-    slot_name = app.session.slot_name
     app.session.close()
+    slot_name = app.saved_slot
     if slot_name:
+        from game.cli import program_name
+
         print(f"Saved: your progress and drafts are on slot '{slot_name}'. "
-              f"`python -m game --slot {slot_name}` picks up where you left off.")
+              f"`{program_name()} --slot {slot_name}` picks up where you left off.")
     return app.return_code or 0

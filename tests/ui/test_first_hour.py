@@ -328,3 +328,21 @@ def test_positive_is_reached_by_going_on(tmp_path: Path) -> None:
                              and app.screen.puzzle.id == POSITIVE, what="the second puzzle")
 
     asyncio.run(scenario())
+
+
+def test_quitting_says_where_everything_was_saved(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`run` (what `torchenstein` calls) says "Saved" and names the slot once the game closes."""
+    from game.ui import app as app_module
+
+    def scripted_run(self: TorchensteinApp, *args, **kwargs) -> None:
+        async def play() -> None:
+            async with self.run_test(size=(80, 24)) as pilot:
+                await new_game_to_first_puzzle(pilot)
+                await pilot.press("ctrl+q")
+        asyncio.run(play())
+
+    monkeypatch.setattr(app_module, "make_app", lambda **kwargs: new_app(tmp_path))
+    monkeypatch.setattr(TorchensteinApp, "run", scripted_run)
+    assert app_module.run(slot=None, saves=tmp_path) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Saved: your progress and drafts are on slot 'ada'.")
