@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,20 +21,31 @@ terminal or CI, and author new ones."""
 
 EPILOG = """\
 examples:
-  python -m game                           play (continues the last slot)
-  python -m game --slot ada                play on slot 'ada' (created when new)
-  python -m game list                      every puzzle, in story order
-  python -m game verify act1.gelu my.py    judge my.py against the GELU puzzle
-  python -m game hint act1.gelu --level 2  the second hint tier
-  python -m game author check              every reference passes, every mutant fails
-  python -m game serve --port 8000         play in a browser at http://127.0.0.1:8000
+  {prog}                           play (continues the last slot)
+  {prog} --slot ada                play on slot 'ada' (created when new)
+  {prog} list                      every puzzle, in story order
+  {prog} verify act1.gelu my.py    judge my.py against the GELU puzzle
+  {prog} hint act1.gelu --level 2  the second hint tier
+  {prog} author check              every reference passes, every mutant fails
+  {prog} serve --port 8000         play in a browser at http://127.0.0.1:8000
 
-verify exits 0 on pass, 1 on any other verdict, 2 on a usage error."""
+list and verify use the last played save slot, or --slot NAME, and say which; a full verify
+(not --quick) is recorded there, as F6 in the game records it. verify exits 0 on pass, 1 on
+any other verdict, 2 on a usage error."""
+
+SLOT_HELP = "save slot to read and record on (default: the last played slot)"
+
+
+def program_name() -> str:
+    """`torchenstein` when run through the installed script, else `python -m game`."""
+    return "torchenstein" if os.path.basename(sys.argv[0]) == "torchenstein" \
+        else "python -m game"
 
 
 def _parser() -> argparse.ArgumentParser:
+    prog = program_name()
     parser = argparse.ArgumentParser(
-        prog="python -m game", description=DESCRIPTION, epilog=EPILOG,
+        prog=prog, description=DESCRIPTION, epilog=EPILOG.format(prog=f"{prog:14}"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"torchenstein {__version__}")
     parser.add_argument("--slot", metavar="NAME", help="save slot to play on (created when new)")
@@ -42,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
                              "in a clone, else the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("list", help="chapters and puzzles: id, title, chapter, entry, status")
+    what = "puzzles in story order, one table per chapter: id, title, status, entry point"
+    p = sub.add_parser("list", help=what, description=f"{what[0].upper()}{what[1:]}. The "
+                       "status (solved, open, locked) is the progress of the last played save "
+                       "slot, or of --slot NAME; the first line says which.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--slot", metavar="NAME", default=argparse.SUPPRESS,
                    help="whose progress to show (default: the last played slot)")
@@ -56,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto",
                    help="where to run (default: auto = CUDA, then MPS, then CPU)")
     p.add_argument("--seed", type=int, help="replay the random cases of an earlier run")
-    p.add_argument("--quick", action="store_true", help="run the examples only")
+    p.add_argument("--quick", action="store_true", help="run the examples only (not recorded)")
+    p.add_argument("--slot", metavar="NAME", default=argparse.SUPPRESS, help=SLOT_HELP)
+    p.add_argument("--saves-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="folder of save slots")
 
     p = sub.add_parser("hint", help="show a puzzle's hints, one tier at a time")
     p.add_argument("id", help="puzzle id")
@@ -97,30 +115,39 @@ def _catalog():
     return catalog
 
 
-def _progress(args: argparse.Namespace):
-    """Progress of `--slot` (or the last played slot), read without locking or writing."""
+def _store(args: argparse.Namespace):
     from game.core.paths import saves_dir
-    from game.core.progress import Progress
-    from game.core.saves import SaveError, SaveStore, last_played_slot, parse_save
+    from game.core.saves import SaveStore
 
-    store = SaveStore(saves_dir(args.saves_dir))
-    slot = args.slot or last_played_slot(store)
-    path = store.slot_path(slot) / "state.json" if slot else None
-    if path is None or not path.is_file():
-        return Progress()
+    return SaveStore(saves_dir(args.saves_dir))
+
+
+def _progress(args: argparse.Namespace):
+    """The chosen slot (`--slot`, else the last played) and its progress, read without
+    locking or writing anything."""
+    from game.core.progress import Progress
+    from game.core.records import choose_slot
+    from game.core.saves import SaveError, parse_save
+
+    chosen = choose_slot(_store(args), args.slot)
+    if chosen.name is None:
+        return chosen, Progress()
+    path = _store(args).slot_path(chosen.name) / "state.json"
+    if not path.is_file():
+        return chosen, Progress()
     try:
-        state = parse_save(path.read_bytes(), slot=slot, path=path)
+        state = parse_save(path.read_bytes(), slot=chosen.name, path=path)
     except (SaveError, OSError) as exc:
         print(f"warning: {exc}", file=sys.stderr)
-        return Progress()
-    return Progress.of(state.solved_ids(), state.scenes_seen)
+        return chosen, Progress()
+    return chosen, Progress.of(state.solved_ids(), state.scenes_seen)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     from game.core.progress import puzzle_state
 
     catalog = _catalog()
-    progress = _progress(args)
+    chosen, progress = _progress(args)
     rows = [{"id": p.id, "title": p.title, "chapter": p.chapter, "entry": p.spec.entry,
              "signature": p.spec.signature, "kind": p.spec.kind,
              "status": puzzle_state(catalog, p.id, progress)}
@@ -128,23 +155,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         chapters = [{"id": c.id, "title": c.title, "side_quest": c.spec.side_quest,
                      "puzzles": c.puzzle_ids()} for c in catalog.chapters]
-        print(json.dumps({"chapters": chapters, "puzzles": rows}, indent=2))
+        print(json.dumps({"slot": chosen.name, "chapters": chapters, "puzzles": rows},
+                         indent=2))
         return EXIT_PASS
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    # An id is what the player types next, so it is never cut; the full signature only fits wide.
+    if chosen.name:
+        console.print(f"Progress of {chosen.describe()}.")
+    else:
+        console.print(f"Progress of a new game ({chosen.why}).")
+    # One table per chapter, with the same columns. An id is what the player types next, so it
+    # is never cut; the full signature only fits wide.
     wide = console.width >= 130
-    table = Table(title="Torchenstein puzzles", title_justify="left")
-    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
-    table.add_column("title", ratio=1)
-    table.add_column("status", no_wrap=True)
-    table.add_column("signature" if wide else "entry", ratio=1 if wide else None, overflow="fold")
-    for row in rows:
-        table.add_row(row["id"], row["title"], row["status"],
-                      row["signature"] if wide else row["entry"])
-    console.print(table)
+    id_width = max((len(r["id"]) for r in rows), default=2)
+    entry_width = max((len(r["entry"]) for r in rows), default=5)
+    titles = {c.id: c.title for c in catalog.chapters}
+    for chapter in dict.fromkeys(r["chapter"] for r in rows):
+        table = Table(title=titles.get(chapter, chapter), title_justify="left",
+                      title_style="bold", expand=True)
+        table.add_column("id", no_wrap=True, min_width=id_width)
+        table.add_column("title", ratio=1)
+        table.add_column("status", no_wrap=True, min_width=6)
+        table.add_column("signature" if wide else "entry", ratio=1 if wide else None,
+                         min_width=None if wide else min(entry_width, 20), overflow="fold")
+        for row in rows:
+            if row["chapter"] == chapter:
+                table.add_row(row["id"], row["title"], row["status"],
+                              row["signature"] if wide else row["entry"])
+        console.print(table)
     return EXIT_PASS
 
 
@@ -160,7 +200,7 @@ def _read_submission(path: str) -> bytes | None:
 def cmd_verify(args: argparse.Namespace) -> int:
     catalog = _catalog()
     if args.id not in catalog.puzzles:
-        print(f"error: unknown puzzle {args.id!r}; `python -m game list` shows them all",
+        print(f"error: unknown puzzle {args.id!r}; `{program_name()} list` shows them all",
               file=sys.stderr)
         return EXIT_USAGE
     source = _read_submission(args.file)
@@ -170,6 +210,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     with Judge(catalog, device=args.device) as judge:
         result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
+    _record(args, result)
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
     else:
@@ -183,6 +224,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
             Console().print(render_figures(result.figures))
     return EXIT_PASS if result.passed else EXIT_FAIL
+
+
+def _record(args: argparse.Namespace, result) -> None:
+    """A full verdict counts on the chosen slot, as F6 does in the game; the note goes to
+    stderr, so that `--json` prints one document on stdout."""
+    from game.core.records import choose_slot, record_on_slot
+
+    if result.quick:
+        return
+    store = _store(args)
+    chosen = choose_slot(store, args.slot)
+    if chosen.name is None:
+        print(f"progress: not recorded ({chosen.why})", file=sys.stderr)
+        return
+    note = record_on_slot(store, chosen.name, result, create=args.slot is not None)
+    print(f"progress: {note}" + ("" if args.slot else " (the last played; --slot NAME picks "
+                                                      "another)"), file=sys.stderr)
 
 
 def _show(args: argparse.Namespace, render) -> int:
@@ -212,11 +270,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
-    from game.core.paths import saves_dir
-    from game.core.saves import SaveStore, format_slot_table
+    from game.core.saves import format_slot_table
 
     catalog = _catalog()
-    store = SaveStore(saves_dir(args.saves_dir))
+    store = _store(args)
     print(format_slot_table(store.list_slots(total_puzzles=len(catalog.puzzles))))
     return EXIT_PASS
 

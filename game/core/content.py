@@ -170,7 +170,8 @@ def parse_scene(path: Path, chapter: str) -> Scene:
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(path, f"front matter is not valid TOML: {exc}") from None
     meta = parse_model(path, data, SceneMeta)
-    pages, current = [], []
+    pages: list[str] = []
+    current: list[str] = []
     for line in lines[end + 1:]:
         if line.strip() == "---":
             pages.append("\n".join(current).strip())

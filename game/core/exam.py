@@ -7,6 +7,8 @@ indexing and `.shape` dispatch to (the helpers and earlier answers run with the 
 
 from __future__ import annotations
 
+from typing import Any
+
 EXAM_MAX_COLUMNS = 80
 
 # Torch function names that `+ - * / // % ** @ & | ~ < <= > >= == !=`, indexing, `.shape` and
@@ -82,7 +84,7 @@ EXAM_SUGGESTIONS = {
 }
 
 
-def exam_rules() -> dict[str, object]:
+def exam_rules() -> dict[str, Any]:
     """The fields that `profile = "exam"` fills in."""
     return {
         "one_line": True,

@@ -51,7 +51,7 @@ class Rules(Strict):
         if isinstance(data, dict) and data.get("profile") == "exam":
             from game.core.exam import exam_rules
 
-            merged = exam_rules()
+            merged: dict[str, Any] = exam_rules()
             suggestions = {**merged["suggestions"], **data.get("suggestions", {})}
             merged.update(data)
             merged["suggestions"] = suggestions

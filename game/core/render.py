@@ -3,8 +3,9 @@ coloured value grids of worked examples. No textual, no torch."""
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +13,14 @@ from rich.text import Text
 from game.core.content import Puzzle
 from game.core.models import Example, Grid
 from game.core.result import STATUS_LABEL, Result
+from game.core.verdict import (
+    case_rows,
+    diagnosis,
+    metrics_facts,
+    nothing_ran,
+    nothing_ran_line,
+    seed_of,
+)
 
 HINT_SPEAKERS = ("Backprop the duck", "Prof. Torchenstein", "Prof. Torchenstein, sighing")
 
@@ -34,36 +43,72 @@ def _depth(grid: Grid) -> int:
         1 if isinstance(grid, list) else 0)
 
 
+def _boxed(body: RenderableType, title: str, content_width: int,
+           padding: tuple[int, int] = (0, 0)) -> Panel:
+    """A panel just wide enough for its content and for its whole title (`╭─ out ─╮`)."""
+    width = max(content_width + 2 + 2 * padding[1], len(title) + 6 if title else 0)
+    return Panel(body, title=title, expand=False, padding=padding, width=width)
+
+
 def value_grid(grid: Grid, title: str = "") -> RenderableType:
     """A scalar, a vector (one row) or a matrix as a boxed grid of coloured cells."""
     depth = _depth(grid)
     if depth == 0:
-        body: RenderableType = _cell(grid)  # type: ignore[arg-type]
-        return Panel(body, title=title, expand=False, padding=(0, 1),
-                     width=max(len(str(grid)) + 4, len(title) + 6))
-    rows = [grid] if depth == 1 else grid
+        cell = _cell(grid)
+        cell.justify = "center"
+        return _boxed(cell, title, cell.cell_len, padding=(0, 1))
     if depth > 2:
-        return Panel(Text(str(grid)), title=title, expand=False)
-    width = max((len(r) for r in rows), default=0)  # type: ignore[arg-type]
+        text = Text(str(grid))
+        return _boxed(text, title, text.cell_len)
+    rows: list[list[int | float | bool]] = [grid] if depth == 1 else grid
+    cells = [[_cell(v) for v in row] for row in rows]
+    columns = max((len(row) for row in cells), default=0)
+    if columns == 0:
+        empty = Text("(empty)", style="dim")
+        return _boxed(empty, title, empty.cell_len)
+    widths = [max((row[c].cell_len for row in cells if c < len(row)), default=0)
+              for c in range(columns)]
     table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
-    for _ in range(max(width, 1)):
+    for _ in range(columns):
         table.add_column(justify="right")
-    for row in rows:  # type: ignore[union-attr]
-        table.add_row(*[_cell(v) for v in row]) if row else table.add_row(Text("(empty)",
-                                                                                 style="dim"))
-    cells = sum(max(len(str(v)) for v in r) + 1 if r else 8 for r in rows[:1])  # type: ignore
-    return Panel(table, title=title, expand=False, padding=(0, 0),
-                 width=max(cells + 2, len(title) + 6) if depth == 1 and len(rows[0]) <= 1
-                 else None)
+    for row in cells:
+        table.add_row(*row)
+    return _boxed(table, title, sum(widths) + 2 * (columns - 1))
+
+
+class Flow:
+    """Renderables side by side, as many as fit on a line; the next one starts a new line whole
+    (like words in a paragraph), so a box is never cut or interleaved with its neighbour."""
+
+    def __init__(self, items: list[RenderableType], gap: int = 1) -> None:
+        self.items = items
+        self.gap = gap
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[list[RenderableType]] = [[]]
+        used = 0
+        for item in self.items:
+            width = Measurement.get(console, options, item).maximum
+            if lines[-1] and used + self.gap + width > options.max_width:
+                lines.append([])
+                used = 0
+            used += width + (self.gap if lines[-1] else 0)
+            lines[-1].append(item)
+        for line in lines:
+            grid = Table.grid(padding=(0, self.gap))
+            for _ in line:
+                grid.add_column()
+            grid.add_row(*line)
+            yield grid
 
 
 def render_example(example: Example) -> RenderableType:
+    """The call, then its inputs → output as boxes side by side; a box that does not fit moves
+    to the next line whole (a matrix is never cut into interleaved lines)."""
     grids = [value_grid(v, k) for k, v in example.inputs.items()]
-    grids.append(Text(" → ", style="bold"))
+    grids.append(Text("\n→", style="bold"))
     grids.append(value_grid(example.output, "out"))
-    row = Table.grid(padding=(0, 1))
-    row.add_row(*grids)
-    return Group(Text(example.call, style="bold"), row)
+    return Group(Text(example.call, style="bold"), Flow(grids))
 
 
 def render_brief(puzzle: Puzzle) -> RenderableType:
@@ -96,15 +141,20 @@ def render_hint(puzzle: Puzzle, level: int) -> RenderableType:
                  subtitle=more, title_align="left")
 
 
-def verdict_line(result: Result) -> Text:
+def verdict_line(result: Result, *, full: bool = True) -> Text:
+    """`✘ Wrong answer  act1.gelu · cpu · 61 ms`; without the puzzle and the device (which the
+    screen around it already shows) when not `full`."""
     label, colour, symbol = STATUS_LABEL[result.status]
+    facts = f"{result.puzzle} · {result.device} · " if full else ""
     return Text.assemble((f"{symbol} {label}", f"bold {colour}"), "  ",
-                         (f"{result.puzzle} · {result.device} · {result.duration_ms} ms", "dim"))
+                         (f"{facts}{result.duration_ms} ms", "dim"))
 
 
 def render_result(result: Result) -> RenderableType:
-    """The verdict as a panel: status, message, each test, each broken rule, metrics."""
-    parts: list[RenderableType] = [verdict_line(result), Text(result.message)]
+    """The verdict as a panel, worded as the game words it: the headline and the diagnosis
+    first, then each broken rule, the traceback (once), each test (or "nothing was run"), and
+    the figures."""
+    parts: list[RenderableType] = [verdict_line(result), Text(diagnosis(result))]
     failed_rules = [c for c in result.constraints if c.status == "fail"]
     if failed_rules:
         rules = Table("line", "rule", "what", box=None, show_header=True)
@@ -112,7 +162,12 @@ def render_result(result: Result) -> RenderableType:
             where = f"{c.line}:{c.col}" if c.line else "run time"
             rules.add_row(where, c.rule, c.message)
         parts.append(rules)
-    if result.tests:
+    if result.traceback:
+        parts.append(Panel(Text(result.traceback), title="traceback", title_align="left",
+                           border_style="red", expand=False))
+    if result.tests and nothing_ran(result):
+        parts.append(Text(nothing_ran_line(result), style="dim"))
+    elif result.tests:
         tests = Table("", "test", "detail", box=None, show_header=False)
         shown = False
         for t in result.tests:
@@ -121,7 +176,9 @@ def render_result(result: Result) -> RenderableType:
             detail = ""
             if t.status == "fail" and not shown:
                 # The first failure in full; the rest by kind, to keep the verdict readable.
-                detail = f"inputs:   {t.inputs}\nexpected: {t.expected}\ngot:      {t.actual}"
+                rows = [(label, value) for label, value in case_rows(t, result)
+                        if label != "printed"]
+                detail = "\n".join(f"{label + ':':9} {value}" for label, value in rows)
                 shown = True
             elif t.status == "fail":
                 detail = f"{t.mismatch or 'wrong'}"
@@ -129,13 +186,11 @@ def render_result(result: Result) -> RenderableType:
                 detail = "raised an error"
             tests.add_row(Text(mark[0], style=mark[1]), t.name, detail)
         parts.append(tests)
-    m = result.metrics
-    facts = [f"{m.lines} lines" if m.lines is not None else "",
-             f"{m.chars} chars" if m.chars is not None else "",
-             f"{m.time_ratio:g}× reference time" if m.time_ratio is not None else ""]
-    parts.append(Text(" · ".join(f for f in facts if f), style="dim"))
-    if any(t.seed is not None for t in result.tests):
-        seed = next(t.seed for t in result.tests if t.seed is not None)
+    facts = metrics_facts(result)
+    if facts:
+        parts.append(Text(" · ".join(facts), style="dim"))
+    seed = seed_of(result)
+    if seed is not None and not nothing_ran(result):
         parts.append(Text(f"seed {seed} (replay with --seed {seed})", style="dim"))
     colour = STATUS_LABEL[result.status][1]
     return Panel(Group(*parts), border_style=colour, title="verdict", title_align="left")

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -84,7 +84,7 @@ __all__ = [
     "validate_slot_name",
 ]
 
-CURRENT_VERSION = 2
+CURRENT_VERSION: Final = 2
 """The save-format version this game writes."""
 
 STATE_FILE = "state.json"

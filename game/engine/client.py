@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from game.core.result import Result
 
@@ -23,6 +23,27 @@ class JudgeUnavailable(Exception):
 
 class CheckCancelled(Exception):
     """The running check was cancelled (its child was killed)."""
+
+
+class Judge(Protocol):
+    """What the game needs from a judge: `JudgeClient`, or a fake with the same interface."""
+
+    devices: dict[str, bool]
+
+    @property
+    def alive(self) -> bool: ...
+
+    async def start(self) -> None: ...
+
+    async def wait_ready(self, timeout: float = 60) -> dict[str, bool]: ...
+
+    async def verify(self, puzzle_id: str, source: str, *, quick: bool = False,
+                     device: str = "auto", seed: int | None = None,
+                     timeout: float | None = None) -> Result: ...
+
+    async def cancel(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 class JudgeClient:

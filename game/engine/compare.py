@@ -173,6 +173,29 @@ def shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str:
     return ""
 
 
+TRUE_DIVISION = (" (a division with `/` always gives a float: `/` is true division; `//` "
+                 "divides and keeps integers)")
+
+
+def constant_factor(expected: torch.Tensor, got: torch.Tensor) -> str | None:
+    """`2` when `got` is `expected` times one constant other than 1 (a gradient off by a
+    factor, a forgotten mean), to four significant digits; else None."""
+    if expected.numel() < 2 or not bool(torch.isfinite(expected).all()) \
+            or not bool(torch.isfinite(got).all()):
+        return None
+    e, g = expected.double().flatten(), got.double().flatten()
+    nonzero = e != 0
+    if int(nonzero.sum()) < 2 or bool((g[~nonzero] != 0).any()):
+        return None
+    ratios = g[nonzero] / e[nonzero]
+    factor = float(ratios.median())
+    if factor == 0 or abs(factor - 1) < 1e-3:
+        return None
+    if not bool(torch.isclose(ratios, torch.full_like(ratios, factor), rtol=1e-4, atol=0).all()):
+        return None
+    return f"{factor:.4g}"
+
+
 def _first_index(mask: torch.Tensor) -> tuple[int, ...]:
     idx = mask.nonzero()
     return tuple(int(i) for i in idx[0]) if idx.numel() else ()
@@ -188,8 +211,10 @@ def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exa
                         f"{tuple(expected.shape)}" + (f" ({hint})" if hint else ""),
                         describe_tensor(expected), describe_tensor(got))
     if got.dtype != expected.dtype:
+        why = TRUE_DIVISION if got.is_floating_point() and not (
+            expected.is_floating_point() or expected.is_complex()) else ""
         return Mismatch("dtype", f"{path}: dtype {str(got.dtype).replace('torch.', '')} but "
-                        f"expected {str(expected.dtype).replace('torch.', '')}",
+                        f"expected {str(expected.dtype).replace('torch.', '')}{why}",
                         describe_tensor(expected), describe_tensor(got))
     if expected.numel() == 0:
         return None
@@ -228,7 +253,10 @@ def compare_tensors(expected: torch.Tensor, got: torch.Tensor, *, path: str, exa
              f"expected {shown_e}, got {shown_g}"
     if exp_v == got_v and isinstance(exp_v, float):
         detail += " (the same number with the other sign: -0.0 and 0.0 are different values)"
-    if (expected.is_floating_point()) and not exact:
+    if expected.is_floating_point() and (factor := constant_factor(expected, got)):
+        detail += f" (every value is {factor} times the expected one: a constant factor is " \
+                  "missing or one too many)"
+    elif (expected.is_floating_point()) and not exact:
         diff = (got.double() - expected.double()).abs()
         diff = torch.where(torch.isnan(diff), torch.zeros_like(diff), diff)
         detail += f" (largest difference {fmt_number(float(diff.max()))})"
@@ -287,8 +315,9 @@ def compare(expected: Any, got: Any, *, path: str = "output", exact: bool = Fals
                             f"{describe(got)}")
         return None
     if type(got) is not type(expected):
-        return Mismatch("type", f"{path}: expected {describe(expected)}, got {describe(got)}",
-                        describe(expected), describe(got))
+        why = TRUE_DIVISION if type(expected) is int and type(got) is float else ""
+        return Mismatch("type", f"{path}: expected {describe(expected)}, got {describe(got)}"
+                        f"{why}", describe(expected), describe(got))
     if isinstance(expected, float):
         if math.isnan(expected) and math.isnan(got):
             return None

@@ -39,6 +39,14 @@ MIN_TIMED_NS = 20_000_000  # the reference time below which no speed ratio is re
 GRACE_S = 0.5
 
 
+def time_limit_message(limit_s: float, test: str | None) -> str:
+    """The one wording of a time limit, whichever clock (wall or CPU) stopped the run."""
+    where = f" while running test '{test}'" if test else ""
+    return (f"Stopped at the {limit_s:g} s time limit{where}. Does your code loop forever? "
+            "Check that every loop ends (a `while` whose condition never changes never does) "
+            "and that no function calls itself without end.")
+
+
 class Cancelled(Exception):
     """The run was cancelled (the child was killed); there is no verdict."""
 
@@ -479,7 +487,7 @@ class Judge:
         device_msg = out.phase("device")
         device = device_msg["device"] if device_msg else "cpu"
         result = Result(puzzle=puzzle.id, status=Status.PASS, message="", device=device)
-        result.metrics = Metrics(lines=count_lines(source))
+        result.metrics = Metrics(lines=count_lines(source, spec.entry))
         static = out.phase("static")
         if static:
             result.metrics.chars = static.get("chars")
@@ -495,13 +503,10 @@ class Judge:
         running_case = len(case_msgs)
         if out.timed_out:
             at = prepared[running_case].case.name if running_case < len(prepared) else None
-            flag(Status.TIME_LIMIT, f"Stopped after {spec.limits.wall_s:g} s (the wall-time "
-                 "limit)" + (f" while running test '{at}'." if at else "."))
+            flag(Status.TIME_LIMIT, time_limit_message(spec.limits.wall_s, at))
         elif code is not None and code < 0 and -code == signal.SIGXCPU:
             at = prepared[running_case].case.name if running_case < len(prepared) else None
-            flag(Status.TIME_LIMIT, f"Used more CPU time than the limit allows "
-                 f"({max(1.0, spec.limits.wall_s - 1):g} s)"
-                 + (f" while running test '{at}'." if at else "."))
+            flag(Status.TIME_LIMIT, time_limit_message(spec.limits.wall_s, at))
         if out.stdio_overflow or out.phase("output_limit"):
             flag(Status.OUTPUT_LIMIT, f"Printed more than {spec.limits.output_kib} KiB; the "
                  "output was cut off. Print less (a shape, a few values) and try again.")

@@ -9,6 +9,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from game.core.metrics import count_lines, entry_chars  # noqa: F401  (moved to core)
+
 PROCESS_MODULES = frozenset({"subprocess", "multiprocessing", "pty", "concurrent"})
 PROCESS_ATTRS = frozenset(
     {"fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "spawnl", "spawnle",
@@ -452,25 +454,3 @@ def find_entry(tree: ast.Module, entry: str, kind: str) -> str | None:
     names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     found = f" (found: {', '.join(names)})" if names else ""
     return f"your file must define the {what} at top level{found}"
-
-
-def count_lines(source: str) -> int:
-    """Non-blank, non-comment physical lines (a `;` or `\\` does not make two lines one)."""
-    return sum(1 for ln in physical_lines(source) if ln.strip() and not ln.strip().startswith("#"))
-
-
-def entry_chars(source: str, entry: str, tree: ast.Module | None = None) -> int | None:
-    """Characters of the entry's single `return` expression (the gauntlet's score)."""
-    if tree is None:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    for node in reversed(tree.body):  # Python keeps the last definition
-        if isinstance(node, ast.FunctionDef) and node.name == entry:
-            body = [s for s in node.body if not (isinstance(s, ast.Expr)
-                                                 and isinstance(s.value, ast.Constant))]
-            if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
-                seg = ast.get_source_segment(source, body[0].value)
-                return len(seg) if seg else None
-    return None

@@ -11,46 +11,27 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 from textual import work
 from textual.app import App
+from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
-from game.core.content import Catalog, Chapter, FlowItem, load_catalog
+from game.core.content import Catalog, FlowItem, load_catalog
+from game.core.flow import Step, first_chapter, just_finished, next_step, resume
 from game.core.paths import CONTENT_ENV
 from game.core.paths import content_dir as default_content_dir
-from game.core.progress import item_open, next_item
 from game.core.result import Result
 from game.core.saves import CorruptSave, SaveError, SaveStore
-from game.engine.client import JudgeClient, JudgeUnavailable
+from game.engine.client import Judge, JudgeClient, JudgeUnavailable
 from game.ui.commands import GameCommands
 from game.ui.session import Session
 
 LAUNCH_PROBE_ENV = "TORCHENSTEIN_LAUNCH_PROBE"
 """When set to a file path, the app writes the time of its first frame and the imported modules
 there, then exits (benchmarks/launch.py)."""
-
-
-class Judge(Protocol):
-    """What the UI needs from the judge: `JudgeClient`, or a fake with the same interface."""
-
-    devices: dict[str, bool]
-
-    @property
-    def alive(self) -> bool: ...
-
-    async def start(self) -> None: ...
-
-    async def wait_ready(self, timeout: float = 60) -> dict[str, bool]: ...
-
-    async def verify(self, puzzle_id: str, source: str, *, quick: bool = False,
-                     device: str = "auto", seed: int | None = None) -> Result: ...
-
-    async def cancel(self) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 def resolve_device(setting: str, devices: dict[str, bool]) -> str:
@@ -67,8 +48,16 @@ class TorchensteinApp(App[int]):
     TITLE = "Torchenstein"
     COMMANDS = App.COMMANDS | {GameCommands}
 
+    # Screens get `-narrow`/`-wide` and `-short`/`-tall` classes: 80×24 layouts are CSS.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # Shown in every footer: quitting (which saves everything) and the notebook and map keys.
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
+                Binding("f3", "notebook", "Notebook", priority=True),
+                Binding("f4", "map", "Map")]
+
     device_badge: reactive[str] = reactive("judge: starting")
-    slot_label: reactive[str] = reactive("no slot")
+    slot_label: reactive[str] = reactive("no slot yet")
 
     def __init__(self, *, catalog: Catalog, session: Session, judge: Judge,
                  slot: str | None = None, reduced_motion: bool | None = None) -> None:
@@ -82,6 +71,8 @@ class TorchensteinApp(App[int]):
         self._judge_seen_alive = False
         self._judge_down_reported = False
         self._closing = False
+        self.saved_slot: str | None = None
+        """The slot that was open when the game closed (everything in it is saved)."""
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -162,7 +153,8 @@ class TorchensteinApp(App[int]):
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self.animation_level = "none" if self.reduced_motion else "full"
-        self.slot_label = f"slot: {self.session.slot_name}" if self.session.slot_name else "no slot"
+        slot = self.session.slot_name or self.requested_slot or self.session.last_played()
+        self.slot_label = f"slot: {slot}" if slot else "no slot yet"
         if self.judge_ready:
             self.refresh_device_badge()
 
@@ -226,7 +218,7 @@ class TorchensteinApp(App[int]):
         self.apply_settings()
         self.notify(f"Welcome to the lab, {apprentice}. Progress saves itself on slot "
                     f"'{self.session.slot_name}'.", title="New game")
-        first = self.first_chapter()
+        first = first_chapter(self.catalog)
         if first is None:
             self.show_map()
         else:
@@ -235,7 +227,7 @@ class TorchensteinApp(App[int]):
     # -- navigation -----------------------------------------------------------------------------
     # Screens are imported when first shown: importing them all up front costs about 150 ms
     # of launch time (the target for the first frame is 0.8 s).
-    def _show(self, screen: Screen[object]) -> None:
+    def _show(self, screen: Screen[Any]) -> None:
         """Replace the main screen (title, map, scene, puzzle), closing anything above it."""
         for shown in self.screen_stack:
             flush = getattr(shown, "flush_draft", None)
@@ -249,8 +241,7 @@ class TorchensteinApp(App[int]):
         from game.ui.screens.title import TitleScreen
 
         if self.session.started:
-            self.session.go("title")
-            self.autosave()
+            self.autosave()  # where the player was stays saved: Continue goes back there
         self._show(TitleScreen())
 
     def show_map(self, chapter_id: str | None = None) -> None:
@@ -278,58 +269,31 @@ class TorchensteinApp(App[int]):
             self._show(PuzzleScreen(self.catalog.puzzle(item.id)))
 
     def advance(self, chapter_id: str, after: str | None = None) -> None:
-        """Go on with the story: the item that follows `after` in the chapter's flow when it is
-        open, else the first unseen scene or unsolved puzzle, else the map."""
-        chapter = self.catalog.chapter(chapter_id)
-        if chapter is None:
-            self.show_map()
-            return
+        """Go on with the story after the item `after` (see `game.core.flow.next_step`); the map
+        when nothing is left to play."""
         progress = self.session.progress()
-        ids = [i.id for i in chapter.items]
-        if after in ids:
-            index = ids.index(after) + 1
-            if index < len(ids) and item_open(self.catalog, chapter, index, progress):
-                self.play(chapter_id, chapter.items[index])
-                return
-        item = next_item(self.catalog, chapter, progress)
-        if item is not None:
-            self.play(chapter_id, item)
-            return
-        if all(self.session.solved(p) for p in chapter.puzzle_ids()) and after in ids:
-            self.notify(f"{chapter.title}: complete.", title="Chapter complete")
-            # The story goes on in the next chapter that has something left to play.
-            following = self.catalog.chapters[self.catalog.chapters.index(chapter) + 1:]
-            for nxt in following:
-                if nxt.spec.side_quest:
-                    continue
-                item = next_item(self.catalog, nxt, progress)
-                if item is not None:
-                    self.play(nxt.id, item)
-                    return
-        self.show_map(chapter_id)
+        if just_finished(self.catalog, chapter_id, after, progress):
+            chapter = self.catalog.chapter(chapter_id)
+            self.notify(f"{chapter.title if chapter else chapter_id}: complete.",
+                        title="Chapter complete")
+        step = next_step(self.catalog, chapter_id, after, progress)
+        if step is None:
+            self.show_map(chapter_id)
+        else:
+            self.go_to(step)
+
+    def go_to(self, step: Step) -> None:
+        self.play(step.chapter, step.item, step.page)
 
     def continue_game(self) -> None:
         """Put the player back exactly where the save says they were."""
-        loc = self.session.location
-        chapter = self.catalog.chapter(loc.chapter) if loc.chapter else None
-        if loc.screen == "scene" and chapter and loc.scene in self.catalog.scenes:
-            self.play(chapter.id, FlowItem("scene", loc.scene), self.session.page)
-        elif loc.screen == "puzzle" and chapter and loc.puzzle in self.catalog.puzzles:
-            self.play(chapter.id, FlowItem("puzzle", loc.puzzle))
-        elif loc.screen == "notebook":
-            self.show_map(loc.chapter)
+        target = resume(self.catalog, self.session.location, self.session.progress())
+        if target.step is not None:
+            self.go_to(target.step)
+            return
+        self.show_map(target.chapter)
+        if target.notebook:
             self.show_notebook()
-        elif loc.screen == "map" or self.session.state.scenes_seen or self.session.state.puzzles:
-            self.show_map(loc.chapter)
-        else:
-            first = self.first_chapter()
-            if first is None:
-                self.show_map()
-            else:
-                self.advance(first.id)
-
-    def first_chapter(self) -> Chapter | None:
-        return next((c for c in self.catalog.chapters if not c.spec.side_quest), None)
 
     def show_notebook(self) -> None:
         from game.ui.screens.notebook import NotebookScreen
@@ -346,6 +310,24 @@ class TorchensteinApp(App[int]):
 
         self.push_screen(LoadScreen())
 
+    # -- keys of every screen -------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The notebook and the map need an open game; a screen that is the notebook or the map,
+        or that opens the map with its own key (Esc), hides the app's key."""
+        if action not in ("notebook", "map"):
+            return True
+        screen = self.screen
+        if not self.session.started or isinstance(screen, ModalScreen):
+            return False
+        own = {"notebook": "notebook_screen", "map": "map_key"}[action]
+        return not getattr(screen, own, False)
+
+    def action_notebook(self) -> None:
+        self.show_notebook()
+
+    def action_map(self) -> None:
+        self.show_map(self.session.location.chapter)
+
     # -- leaving --------------------------------------------------------------------------------
     async def action_quit(self) -> None:
         """Save everything (the open draft included) and leave; `on_unmount` stops the judge."""
@@ -358,6 +340,7 @@ class TorchensteinApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._closing = True
+        self.saved_slot = self.session.slot_name
         self.session.close()
         await self.judge.close()
 
@@ -381,4 +364,10 @@ def run(slot: str | None = None, saves: Path | None = None) -> int:
     app = make_app(save_dir=saves, slot=slot)
     app.run()
     app.session.close()
+    slot_name = app.saved_slot
+    if slot_name:
+        from game.cli import program_name
+
+        print(f"Saved: your progress and drafts are on slot '{slot_name}'. "
+              f"`{program_name()} --slot {slot_name}` picks up where you left off.")
     return app.return_code or 0

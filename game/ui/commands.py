@@ -31,8 +31,8 @@ class GameCommands(Provider):
                 commands.append((label, method, help_text))
         if not app.session.started:
             return commands
-        commands += [("Chapter map", app.show_map, "every chapter and its progress"),
-                     ("Lab notebook", app.show_notebook, "concepts of the solved puzzles"),
+        commands += [("Chapter map", app.show_map, "F4 · every chapter and its progress"),
+                     ("Lab notebook", app.show_notebook, "F3 · concepts of the solved puzzles"),
                      ("Settings", app.show_settings, "device, theme, reduced motion")]
         progress = app.session.progress()
         for chapter in app.catalog.chapters:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from game.core.content import Catalog
 from game.core.progress import Progress, percent_complete
+from game.core.records import record_verdict
 from game.core.result import Result
 from game.core.saves import (
     BestMetrics,
@@ -19,16 +20,14 @@ from game.core.saves import (
     SaveError,
     SaveState,
     SaveStore,
+    Screen,
     Settings,
     Slot,
     SlotSummary,
     last_played_slot,
+    parse_save,
     validate_slot_name,
 )
-
-# The scene page joins the save format once `Location` has a `page` field; until then it is
-# remembered for this run only.
-_PAGE_IN_SAVES = "page" in Location.model_fields
 
 
 def slot_name_for(apprentice: str, taken: set[str]) -> str:
@@ -53,7 +52,7 @@ class Session:
         self.catalog = catalog
         self.slot: Slot | None = None
         self.state = SaveState.new()
-        self._page = 0
+        self._notebook_return: Location | None = None
 
     # -- slots --------------------------------------------------------------------------------
     @property
@@ -86,7 +85,6 @@ class Session:
         if not slot.state_path.exists():
             state.settings = settings
         self.state = state
-        self._page = 0
         return state
 
     def new_game(self, apprentice: str, slot: str | None = None) -> str:
@@ -98,7 +96,6 @@ class Session:
         self.slot = self.store.open_slot(name)
         self.state = SaveState.new(apprentice)
         self.state.settings = settings
-        self._page = 0
         self._write()
         return name
 
@@ -123,6 +120,29 @@ class Session:
     def last_played(self) -> str | None:
         return last_played_slot(self.store)
 
+    def peek(self, name: str) -> SaveState | None:
+        """A slot's saved state, read without locking or changing it (the open slot's state is
+        the one in memory); None when it is missing or unreadable."""
+        if name == self.slot_name:
+            return self.state
+        path = self.store.slot_path(name) / "state.json"
+        try:
+            return parse_save(path.read_bytes(), slot=name, path=path)
+        except (SaveError, OSError, ValueError):
+            return None
+
+    def rename_slot(self, old: str, new: str) -> None:
+        """Rename a slot that is not the open one. Raises `SaveError` with the reason."""
+        if old == self.slot_name:
+            raise SaveError(f"slot '{old}' is open in the game: load another slot first")
+        self.store.rename_slot(old, new)
+
+    def delete_slot(self, name: str) -> None:
+        """Delete a slot (and its drafts) that is not the open one. Raises `SaveError`."""
+        if name == self.slot_name:
+            raise SaveError(f"slot '{name}' is open in the game: load another slot first")
+        self.store.delete_slot(name)
+
     def save(self) -> str | None:
         """Autosave; returns a sentence for the player when it failed, else None."""
         if self.slot is None:
@@ -144,17 +164,24 @@ class Session:
 
     @property
     def page(self) -> int:
-        return int(getattr(self.state.location, "page", 0)) if _PAGE_IN_SAVES else self._page
+        return self.state.location.page
 
-    def go(self, screen: str, *, chapter: str | None = None, scene: str | None = None,
+    def go(self, screen: Screen, *, chapter: str | None = None, scene: str | None = None,
            puzzle: str | None = None, page: int = 0) -> None:
         """Remember where the player is (saved with the next autosave)."""
-        values: dict[str, object] = {"screen": screen, "chapter": chapter, "scene": scene,
-                                     "puzzle": puzzle}
-        if _PAGE_IN_SAVES:
-            values["page"] = page
-        self.state.location = Location(**values)  # type: ignore[arg-type]
-        self._page = page
+        self.state.location = Location(screen=screen, chapter=chapter, scene=scene,
+                                       puzzle=puzzle, page=page)
+
+    def open_notebook(self) -> None:
+        """The notebook opens over the current screen: remember where to come back to."""
+        self._notebook_return = self.location.model_copy()
+        self.go("notebook", chapter=self.location.chapter)
+
+    def close_notebook(self) -> None:
+        """Back to where the player was when the notebook opened."""
+        if self._notebook_return is not None:
+            self.state.location = self._notebook_return
+            self._notebook_return = None
 
     # -- progress ------------------------------------------------------------------------------
     def progress(self) -> Progress:
@@ -168,9 +195,7 @@ class Session:
 
     def record_verdict(self, result: Result) -> None:
         """Count a full submission; a pass marks the puzzle solved and keeps the best metrics."""
-        m = result.metrics
-        best = BestMetrics(chars=m.chars, lines=m.lines, time_ratio=m.time_ratio)
-        self.state.record_verdict(result.puzzle, result.passed, best if result.passed else None)
+        record_verdict(self.state, result)
 
     def solved(self, puzzle_id: str) -> bool:
         return self.state.is_solved(puzzle_id)
@@ -207,11 +232,12 @@ class Session:
             return str(exc)
         return None
 
-    def cursor(self, puzzle_id: str) -> tuple[int, int]:
-        return self.state.cursor(puzzle_id)
+    def cursor(self, puzzle_id: str) -> tuple[int, int] | None:
+        """Where the player left the editor's cursor in this puzzle; None when never opened."""
+        return self.state.cursor(puzzle_id) if puzzle_id in self.state.editor else None
 
     def set_cursor(self, puzzle_id: str, row: int, col: int) -> None:
-        if self.state.cursor(puzzle_id) != (row, col):
+        if self.cursor(puzzle_id) != (row, col):
             self.state.set_cursor(puzzle_id, row, col)
 
     # -- settings ------------------------------------------------------------------------------

@@ -147,3 +147,36 @@ def test_load(snap_compare, saves: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(game(saves), terminal_size=SIZE, run_before=run_before)
+
+
+# -- 80×24: the smallest terminal the game is laid out for -----------------------------------
+SMALL = (80, 24)
+
+
+def test_map_80x24(snap_compare, saves: Path) -> None:
+    make_slot(saves, "ada", "Ada", solved=(DOUBLE,), chapter="prologue")
+    assert snap_compare(game(saves), terminal_size=SMALL, run_before=open_ada)
+
+
+def test_scene_80x24(snap_compare, saves: Path) -> None:
+    make_slot(saves, "ada", "Ada", chapter="prologue")
+
+    async def run_before(pilot) -> None:
+        await open_ada(pilot)
+        pilot.app.play("prologue", FlowItem("scene", "prologue/devices"))
+        await settle(pilot)
+
+    assert snap_compare(game(saves), terminal_size=SMALL, run_before=run_before)
+
+
+def test_puzzle_with_a_failing_result_80x24(snap_compare, saves: Path) -> None:
+    make_slot(saves, "ada", "Ada", chapter="prologue")
+
+    async def run_before(pilot) -> None:
+        await open_ada(pilot)
+        pilot.app.play("prologue", FlowItem("puzzle", DOUBLE))
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+
+    assert snap_compare(game(saves), terminal_size=SMALL, run_before=run_before)

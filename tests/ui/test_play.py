@@ -18,6 +18,7 @@ from ui_helpers import (
     notifications,
     plain,
     solution,
+    type_code,
     type_text,
     wait_until,
 )
@@ -67,7 +68,7 @@ async def open_puzzle(pilot, puzzle_id: str) -> PuzzleScreen:
 async def replace_draft(pilot, screen: PuzzleScreen, text: str) -> None:
     screen.editor.select_all()
     await pilot.press("backspace")
-    await type_text(pilot, text)
+    await type_code(pilot, text)
 
 
 async def check(pilot, key: str) -> None:
@@ -114,7 +115,7 @@ def test_failing_submission_shows_the_details(tmp_path: Path) -> None:
             # A stuck judge is given up on, but only well past the puzzle's own wall limit.
             assert judge.calls[-1]["timeout"] > screen.puzzle.spec.limits.wall_s
             panel = screen.query_one(ResultsPanel)
-            verdict = plain(panel.query_one(".verdict"))
+            verdict = plain(panel.query_one("#verdict-head"))
             assert "✘ Wrong answer" in verdict
             rows = panel.query(".test-row")
             assert len(rows) == 2
@@ -250,7 +251,7 @@ def test_cancel_and_keys_while_a_check_runs(tmp_path: Path) -> None:
             assert isinstance(app.screen, PuzzleScreen)  # Esc cancelled, it did not leave
             judge.hold = False
             await check(pilot, "f5")
-            assert "Wrong answer" in plain(screen.query_one(".verdict"))
+            assert "Wrong answer" in plain(screen.query_one("#verdict-head"))
             await pilot.press("escape")  # nothing running: back to the map
             await wait_until(pilot, lambda: isinstance(app.screen, MapScreen), what="map")
 
@@ -272,7 +273,7 @@ def test_judge_death_is_reported_and_the_next_check_works(tmp_path: Path) -> Non
             assert "keep me" in screen.editor.text
             assert "keep me" in (tmp_path / "ada" / "workspace" / f"{DOUBLE}.py").read_text()
             await check(pilot, "f6")
-            assert "Wrong answer" in plain(screen.query_one(".verdict"))
+            assert "Wrong answer" in plain(screen.query_one("#verdict-head"))
             assert app.device_badge.startswith("⚙ cpu")
 
     run(scenario())
@@ -292,7 +293,7 @@ def test_outside_edits_reload_and_quick_check(tmp_path: Path) -> None:
             assert screen.editor.text == solution(DOUBLE)
             assert judge.calls[-1]["quick"] is True
             assert judge.calls[-1]["source"] == solution(DOUBLE)
-            assert "examples pass" in plain(screen.query_one(".verdict-message"))
+            assert "examples pass" in plain(screen.query_one("#verdict-head"))
 
     run(scenario())
 

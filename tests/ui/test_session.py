@@ -102,3 +102,45 @@ def test_without_a_slot_nothing_is_written(tmp_path: Path) -> None:
     assert idle.write_draft(DOUBLE, "x") is None
     assert idle.read_draft(DOUBLE) is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_notebook_returns_where_the_player_was(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.new_game("Ada")
+    s.go("scene", chapter="prologue", scene="prologue/devices", page=1)
+    s.open_notebook()
+    assert s.location.screen == "notebook" and s.location.chapter == "prologue"
+    s.close_notebook()
+    assert (s.location.screen, s.location.scene, s.page) == ("scene", "prologue/devices", 1)
+    s.close_notebook()  # a second close changes nothing
+    assert s.location.screen == "scene"
+    s.close()
+
+
+def test_a_puzzle_never_opened_has_no_saved_cursor(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.new_game("Ada")
+    assert s.cursor(DOUBLE) is None
+    s.set_cursor(DOUBLE, 0, 0)
+    assert s.cursor(DOUBLE) == (0, 0)
+    s.close()
+
+
+def test_rename_and_delete_refuse_the_open_slot(tmp_path: Path) -> None:
+    from game.core.saves import SaveError
+
+    s = session(tmp_path)
+    s.new_game("Bea")
+    s.close()
+    s.new_game("Ada")
+    with pytest.raises(SaveError, match="open in the game"):
+        s.rename_slot("ada", "ada2")
+    with pytest.raises(SaveError, match="open in the game"):
+        s.delete_slot("ada")
+    s.rename_slot("bea", "bea2")
+    assert s.peek("bea2") is not None and s.peek("bea2").apprentice == "Bea"
+    assert s.peek("bea") is None
+    s.delete_slot("bea2")
+    assert s.peek("bea2") is None
+    assert s.peek("ada") is s.state  # the open slot: what is in memory
+    s.close()

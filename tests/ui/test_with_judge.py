@@ -18,6 +18,7 @@ from ui_helpers import (
     notifications,
     plain,
     solution,
+    type_code,
     type_text,
     wait_until,
 )
@@ -55,7 +56,7 @@ async def new_game_at_puzzle(pilot, puzzle_id: str) -> PuzzleScreen:
 async def set_draft(pilot, screen: PuzzleScreen, text: str) -> None:
     screen.editor.select_all()
     await pilot.press("backspace")
-    await type_text(pilot, text)
+    await type_code(pilot, text)
 
 
 async def verdict(pilot, screen: PuzzleScreen, key: str) -> Status:
@@ -187,6 +188,9 @@ def test_judge_death_is_reported_and_the_next_check_restarts_it(tmp_path: Path) 
         app = real_app(tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             screen = await new_game_at_puzzle(pilot, DOUBLE)
+            lines = screen.editor.text.splitlines()
+            row = next(i for i, line in enumerate(lines) if line.strip() == "return x")
+            screen.editor.move_cursor((row, len(lines[row])))  # a fresh draft opens at 1:0
             await type_text(pilot, " * 2")
             await pilot.press("f5")  # the draft now ends "return x * 2"
             await wait_until(pilot, lambda: not screen.checking and screen.last_result,

@@ -83,3 +83,59 @@ def test_help_reads_like_a_tool():
     assert proc.returncode == 0
     for word in ("verify", "list", "hint", "saves", "author", "examples:"):
         assert word in proc.stdout
+
+
+def game_in(saves: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "TORCHENSTEIN_SAVES": str(saves)}
+    return subprocess.run([sys.executable, "-m", "game", *args], cwd=ROOT, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=300, env=env)
+
+
+def test_verify_records_on_the_named_slot_and_list_reads_it(tmp_path):
+    saves = tmp_path / "saves"
+    proc = game_in(saves, "verify", "act1.gelu", str(GELU / "solution.py"), "--json",
+                   "--slot", "cli")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["status"] == "pass"
+    assert "recorded on slot 'cli'" in proc.stderr and "solved" in proc.stderr
+    state = json.loads((saves / "cli" / "state.json").read_text())
+    assert state["puzzles"]["act1.gelu"]["solved"] is True
+    assert state["puzzles"]["act1.gelu"]["attempts"] == 1
+    # No --slot: the last played slot, named on the first line; the pass shows.
+    listed = game_in(saves, "list")
+    assert listed.stdout.splitlines()[0] == "Progress of slot 'cli' (the last played)."
+    data = json.loads(game_in(saves, "list", "--json").stdout)
+    assert data["slot"] == "cli"
+    assert next(p for p in data["puzzles"] if p["id"] == "act1.gelu")["status"] == "solved"
+    # A quick check is never recorded.
+    game_in(saves, "verify", "act1.gelu", str(GELU / "solution.py"), "--quick")
+    state = json.loads((saves / "cli" / "state.json").read_text())
+    assert state["puzzles"]["act1.gelu"]["attempts"] == 1
+
+
+def test_verify_leaves_a_slot_open_in_the_game_alone(tmp_path):
+    from game.core.saves import SaveStore
+
+    saves = tmp_path / "saves"
+    store = SaveStore(saves)
+    playing = store.open_slot("tester")  # as the running game holds it
+    try:
+        proc = game_in(saves, "verify", "act1.gelu", str(GELU / "solution.py"), "--json")
+        assert proc.returncode == 0
+        assert "not recorded: slot 'tester' is open in the game" in proc.stderr
+        listed = game_in(saves, "list")
+        assert "slot 'tester'" in listed.stdout.splitlines()[0]  # the game's slot, not another
+    finally:
+        playing.close()
+
+
+def test_list_help_describes_what_list_prints():
+    proc = game("list", "--help")
+    assert proc.returncode == 0
+    text = " ".join(proc.stdout.split())
+    assert "one table per chapter: id, title, status, entry point" in text
+    table = game("list").stdout
+    assert "Act I — The Ivory Tower" in table
+    for column in ("id", "title", "status", "entry"):
+        assert f" {column} " in table

@@ -52,7 +52,7 @@ def test_metrics_and_runtime_traceback_use_player_lines(judge, monkeypatch):
     assert "runner.py" not in r.message
     ok = judge.verify("act1.double", "def double(x):\n    return 2 * x\n")
     # A reference of microseconds gives no speed ratio: it would measure warm-up, not code.
-    assert ok.metrics.lines == 2 and ok.metrics.time_ratio is None
+    assert ok.metrics.lines == 1 and ok.metrics.time_ratio is None  # the def line is given
     from game.engine import judge as judge_module
 
     monkeypatch.setattr(judge_module, "MIN_TIMED_NS", 0)

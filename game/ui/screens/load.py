@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from game.core.saves import SaveError, SlotSummary
@@ -61,7 +62,7 @@ class LoadScreen(GameScreen):
         table = self.query_one("#slots", DataTable)
         if not self.summaries or table.cursor_row < 0:
             return None
-        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return row_key.value
 
     def action_load(self) -> None:
@@ -90,7 +91,7 @@ class LoadScreen(GameScreen):
             if not new or new == name:
                 return
             try:
-                self.session.store.rename_slot(name, new)
+                self.session.rename_slot(name, new)
             except SaveError as exc:
                 self.notify(str(exc), title="Cannot rename", severity="error")
                 return
@@ -113,7 +114,7 @@ class LoadScreen(GameScreen):
             if not yes:
                 return
             try:
-                self.session.store.delete_slot(name)
+                self.session.delete_slot(name)
             except SaveError as exc:
                 self.notify(str(exc), title="Cannot delete", severity="error")
                 return

@@ -3,6 +3,7 @@ content yet) with its progress, and the scenes and puzzles of the highlighted on
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -40,8 +41,9 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
 class MapScreen(GameScreen):
     """Enter opens the next scene or puzzle of the highlighted chapter."""
 
-    BINDINGS = [Binding("enter", "open", "Open"), Binding("n", "notebook", "Notebook"),
+    BINDINGS = [Binding("enter", "open", "Open"), Binding("n", "notebook", "Notebook", show=False),
                 Binding("comma", "settings", "Settings"), Binding("escape", "title", "Title")]
+    map_key = True  # this is the map: the app's map key has nothing to do here
 
     def __init__(self, chapter_id: str | None = None) -> None:
         super().__init__()
@@ -92,21 +94,23 @@ class MapScreen(GameScreen):
             state = self.state_of(chapter, progress)
             mark, colour = STATE_MARK[state]
             title = chapter.title if chapter else PLANNED_TITLES.get(chapter_id, chapter_id)
-            line = Text.assemble((f" {mark} ", colour), (title, "bold" if state != "soon"
-                                                           and state != "locked" else "dim"))
-            line.append("\n   ")
+            # Two lines that never wrap (a narrow pane ends the title with an ellipsis; the
+            # detail pane shows it whole): the title, then the progress and the state.
+            first = Text.assemble((f" {mark} ", colour), (title, "bold" if state != "soon"
+                                                           and state != "locked" else "dim"),
+                                  no_wrap=True, overflow="ellipsis")
+            second = Text("   ", no_wrap=True, overflow="ellipsis")
             if chapter is None:
-                line.append("coming soon", style="italic dim")
+                second.append("coming soon", style="italic dim")
             else:
                 puzzles = chapter.puzzle_ids()
                 solved = sum(p in progress.solved for p in puzzles)
-                line.append_text(progress_bar(solved, len(puzzles)))
+                second.append_text(progress_bar(solved, len(puzzles), width=8))
                 if state == "locked":
-                    line.append("  locked", style="dim")
+                    second.append("  locked", style="dim")
                 if chapter.spec.side_quest:
-                    line.append("  side quest", style="italic magenta")
-            line.append("\n")
-            menu.add_option(Option(line, id=chapter_id))
+                    second.append("  side quest", style="italic magenta")
+            menu.add_option(Option(Group(first, second, Text("")), id=chapter_id))
         if highlighted is not None:
             menu.highlighted = highlighted
         self.show_detail()

@@ -30,7 +30,9 @@ def notebook_markdown(screen: GameScreen) -> str:
 class NotebookScreen(GameScreen):
     """Esc closes the notebook."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("n", "close", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("n", "close", show=False),
+                Binding("f3", "close", show=False, priority=True)]
+    notebook_screen = True
 
     def compose(self) -> ComposeResult:
         yield GameHeader("Lab notebook")
@@ -40,11 +42,10 @@ class NotebookScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.query_one("#notebook-body").focus()
-        self.came_from = self.session.location.model_copy()
-        self.session.go("notebook", chapter=self.came_from.chapter)
+        self.session.open_notebook()
         self.game.autosave()
 
     def action_close(self) -> None:
-        self.session.state.location = self.came_from
+        self.session.close_notebook()
         self.game.autosave()
         self.app.pop_screen()

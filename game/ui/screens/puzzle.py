@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import time
 from pathlib import Path
+from typing import cast
 
 from rich.console import Group
 from rich.panel import Panel
@@ -33,6 +34,7 @@ from game.core.result import Result, Status
 from game.engine.client import CheckCancelled, JudgeUnavailable
 from game.ui.screens.base import GameScreen
 from game.ui.screens.dialogs import ConfirmDialog
+from game.ui.widgets.editor import CodeEditor
 from game.ui.widgets.header import GameHeader
 from game.ui.widgets.results import ResultsPanel, RuleRow
 
@@ -78,8 +80,9 @@ def hint_panel(puzzle: Puzzle, level: int) -> Panel:
 class CheckStatus(Static):
     """One line under the editor: what is running, for how long, and how to stop it."""
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__("", **kwargs)
+    def __init__(self, idle: Text | str = "", *, id: str | None = None) -> None:
+        super().__init__(idle, id=id)
+        self.idle = idle
         self._started = 0.0
         self._what = ""
         self._timer: Timer | None = None
@@ -96,12 +99,12 @@ class CheckStatus(Static):
     def cancelling(self) -> None:
         self._what = "Cancelling"
 
-    def stop(self, text: str = "") -> None:
+    def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self.remove_class("running")
-        self.update(text)
+        self.update(self.idle)
 
     def _tick(self) -> None:
         reduced = getattr(self.app, "reduced_motion", False)
@@ -116,14 +119,21 @@ class PuzzleScreen(GameScreen):
     """F5 quick checks, F6 submits, F1 hints, F2 resets, Ctrl+E opens $EDITOR, Esc cancels."""
 
     BINDINGS = [
-        Binding("f5", "quick_check", "Quick check", priority=True),
-        Binding("f6", "submit", "Submit", priority=True),
+        Binding("f5", "quick_check", "Check", tooltip="Quick checks: the examples only",
+                priority=True),
+        Binding("f6", "submit", "Submit", tooltip="The full verdict", priority=True),
         Binding("f1", "hint", "Hint", priority=True),
-        Binding("f2", "reset", "Reset", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True),
+        Binding("f2", "reset", "Reset", tooltip="Back to the starter code", priority=True),
+        Binding("ctrl+e", "external_editor", "$EDITOR", show=False, priority=True),
+        # Named on the editor's border (the footer has no room for them at 80 columns).
+        Binding("f7", "select_all", "Select all", show=False, priority=True),
+        Binding("shift+tab", "leave_editor", "Leave editor", key_display="⇧Tab", show=False),
+        Binding("tab", "focus_editor", "Editor", show=False),
         Binding("escape", "cancel_check", "Cancel check", priority=True),
         Binding("escape", "leave", "Map", priority=True),
+        Binding("f4", "leave", show=False),
     ]
+    map_key = True  # Esc opens the map
 
     checking: reactive[bool] = reactive(False, bindings=True)
 
@@ -158,19 +168,26 @@ class PuzzleScreen(GameScreen):
                 yield Vertical(id="hints")
             with Vertical(id="workbench"):
                 yield self._make_editor()
-                yield CheckStatus(id="check-status")
+                yield CheckStatus(self._idle_status(), id="check-status")
                 yield ResultsPanel(id="results")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
-    def _make_editor(self) -> TextArea:
+    def _idle_status(self) -> Text:
+        """Under the editor when nothing runs: where the draft lives, for any other editor."""
+        path = shown_path(self.session.draft_path(self.puzzle.id))
+        line = Text.assemble(("^E opens $EDITOR  ·  ", "dim"), ("draft: ", "dim"), path,
+                             no_wrap=True, overflow="ellipsis")
+        return line if path else Text("")
+
+    def _make_editor(self) -> CodeEditor:
         text = self._load_draft()
         try:
-            editor = TextArea.code_editor(text, language="python", id="editor")
+            editor = cast(CodeEditor, CodeEditor.code_editor(
+                text, language="python", soft_wrap=True, id="editor"))
         except LanguageDoesNotExist:
             self.syntax_missing = True
-            editor = TextArea.code_editor(text, id="editor")
+            editor = cast(CodeEditor, CodeEditor.code_editor(text, soft_wrap=True, id="editor"))
         editor.border_title = "your draft"
-        editor.border_subtitle = shown_path(self.session.draft_path(self.puzzle.id))
         editor.cursor_blink = not self.game.reduced_motion
         return editor
 
@@ -186,8 +203,8 @@ class PuzzleScreen(GameScreen):
         return draft
 
     @property
-    def editor(self) -> TextArea:
-        return self.query_one("#editor", TextArea)
+    def editor(self) -> CodeEditor:
+        return self.query_one("#editor", CodeEditor)
 
     @property
     def results(self) -> ResultsPanel:
@@ -195,9 +212,11 @@ class PuzzleScreen(GameScreen):
 
     def on_mount(self) -> None:
         editor = self.editor
+        editor.hold_enter = True
         self.call_after_refresh(self._place_cursor)  # once the editor has its size
         editor.focus()
         self.watch(self.app, "theme", self._match_theme)
+        self.watch(self, "focused", self._focus_moved)
         if self.syntax_missing or not editor.is_syntax_aware:
             self.notify("Python highlighting could not be loaded (tree-sitter-python is "
                         "missing); the editor works, without colours.", severity="warning",
@@ -207,18 +226,19 @@ class PuzzleScreen(GameScreen):
         self.set_interval(POLL_S, self._poll_draft)
         self.session.go("puzzle", chapter=self.puzzle.chapter, puzzle=self.puzzle.id)
 
+    def _focus_moved(self) -> None:
+        self.editor.show_keys(self.focused is self.editor)
+
     def _match_theme(self) -> None:
         self.editor.theme = "monokai" if self.app.current_theme.dark else "github_light"
 
     def _place_cursor(self) -> None:
-        """Where the player left off; in a fresh draft, at the end of the starter's last line."""
+        """Where the player left off; in a fresh draft, line 1, column 0 (the brief's comments
+        are read first)."""
         editor = self.editor
-        if self.puzzle.id in self.session.state.editor:
-            where = self._clamp(*self.session.cursor(self.puzzle.id))
-        else:
-            lines = editor.text.rstrip().splitlines() or [""]
-            where = (len(lines) - 1, len(lines[-1]))
-        editor.move_cursor(where)  # scrolls only as far as needed: column 0 stays in view
+        saved = self.session.cursor(self.puzzle.id)
+        editor.move_cursor(self._clamp(*saved) if saved else (0, 0))
+        editor.scroll_to(0, None, animate=False)  # a long line never hides column 0
 
     def _clamp(self, row: int, col: int) -> tuple[int, int]:
         doc = self.editor.document
@@ -282,7 +302,21 @@ class PuzzleScreen(GameScreen):
             return self.checking
         if action == "leave":
             return not self.checking
+        if action in ("leave_editor", "select_all"):
+            return self.focused is self.query_one("#editor")
+        if action == "focus_editor":
+            return self.focused is not self.query_one("#editor")
         return True
+
+    def action_select_all(self) -> None:
+        self.editor.select_all()
+
+    def action_leave_editor(self) -> None:
+        """Out of the editor, onto the verdict (the arrows scroll it; Tab comes back)."""
+        self.results.body.focus()
+
+    def action_focus_editor(self) -> None:
+        self.editor.focus()
 
     def action_quick_check(self) -> None:
         self.run_check(quick=True)
@@ -299,6 +333,7 @@ class PuzzleScreen(GameScreen):
         source = self.editor.text
         status = self.query_one("#check-status", CheckStatus)
         status.start("Running quick checks (examples only)" if quick else "Submitting")
+        self.results.mark_stale("Quick check running" if quick else "Submitting")
         self.checking = True
         note = ""
         result: Result | None = None

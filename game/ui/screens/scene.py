@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from game.core.content import Scene
+from game.core.flow import skip_scenes, what_follows
 from game.ui.screens.base import GameScreen
 from game.ui.widgets.header import GameHeader
 
@@ -79,7 +80,8 @@ class SceneScreen(GameScreen):
     BINDINGS = [Binding("enter,space,right", "next", "Next", priority=True),
                 Binding("left", "back", "Back", priority=True),
                 Binding("s", "skip", "Skip to puzzle", priority=True),
-                Binding("escape", "leave", "Map")]
+                Binding("escape", "leave", "Map"), Binding("f4", "leave", show=False)]
+    map_key = True  # Esc opens the map
 
     def __init__(self, scene: Scene, page: int = 0) -> None:
         super().__init__()
@@ -126,6 +128,7 @@ class SceneScreen(GameScreen):
         else:
             self.shown = 0
             self._typer = self.set_interval(TICK_S, self._type_more)
+        self.scroller.scroll_home(animate=False)
         self._draw()
 
     def _type_more(self) -> None:
@@ -135,23 +138,40 @@ class SceneScreen(GameScreen):
             self._typer.stop()
             self._typer = None
 
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#page-scroll", VerticalScroll)
+
+    @property
+    def more_below(self) -> bool:
+        """Whether part of the page is still below the fold (Enter scrolls to it first)."""
+        return self.scroller.scroll_target_y < self.scroller.max_scroll_y
+
     def _draw(self) -> None:
         shown = self.text if not self.typing else partial_markdown(self.text, self.shown)
         self.query_one("#page", Static).update(render_page(shown))
+        self.call_after_refresh(self._draw_indicator)
+        self._draw_indicator()
+
+    def _draw_indicator(self) -> None:
+        indicator = self.query("#page-indicator").results(Static)
+        found = next(indicator, None)
+        if found is None or not self.query("#page-scroll"):
+            return  # after the screen was closed
         last = self.page == len(self.scene.pages) - 1
-        hint = f"Enter: {self._what_follows()}" if last else "Enter / → next"
-        self.query_one("#page-indicator", Static).update(Text.assemble(
+        if not self.typing and self.more_below:
+            hint = "Enter: more below ↓"
+        else:
+            hint = f"Enter: {self._what_follows()}" if last else "Enter / → next"
+        found.update(Text.assemble(
             (f"page {self.page + 1} of {len(self.scene.pages)}", "bold"),
             f"  ·  {hint}  ·  ← back  ·  s skip to the puzzle", style="dim"))
 
     def _what_follows(self) -> str:
         """What Enter on the last page opens: the next puzzle, the next scene, or the map."""
-        chapter = self.game.catalog.chapter(self.chapter)
-        ids = [i.id for i in chapter.items] if chapter else []
-        if self.scene.id in ids and ids.index(self.scene.id) + 1 < len(ids):
-            following = chapter.items[ids.index(self.scene.id) + 1]
-            return "the puzzle awaits" if following.kind == "puzzle" else "the story goes on"
-        return "end of the chapter"
+        follows = what_follows(self.game.catalog, self.chapter, self.scene.id)
+        return {"puzzle": "the puzzle awaits", "scene": "the story goes on",
+                "chapter_end": "end of the chapter"}[follows]
 
     def _remember(self) -> None:
         self.session.go("scene", chapter=self.chapter, scene=self.scene.id, page=self.page)
@@ -161,6 +181,14 @@ class SceneScreen(GameScreen):
         if self.typing:
             self.shown = len(self.text)
             self._draw()
+            return
+        if self.more_below:
+            # Never move on past text the player has not seen: scroll a screenful first.
+            scroller = self.scroller
+            step = max(1, scroller.scrollable_content_region.height - 2)
+            scroller.scroll_to(y=min(scroller.max_scroll_y, scroller.scroll_target_y + step),
+                               animate=False)
+            self.call_after_refresh(self._draw_indicator)
             return
         if self.page + 1 < len(self.scene.pages):
             self.page += 1
@@ -178,16 +206,9 @@ class SceneScreen(GameScreen):
 
     def action_skip(self) -> None:
         """Mark this scene and the scenes up to the next puzzle as seen, and open that puzzle."""
-        chapter = self.game.catalog.chapter(self.chapter)
-        if chapter is None:
-            return
-        ids = [i.id for i in chapter.items]
-        last = self.scene.id
-        for item in chapter.items[ids.index(self.scene.id) if self.scene.id in ids else 0:]:
-            if item.kind == "puzzle":
-                break
-            self.session.mark_seen(item.id)
-            last = item.id
+        skipped, last = skip_scenes(self.game.catalog, self.chapter, self.scene.id)
+        for scene_id in skipped:
+            self.session.mark_seen(scene_id)
         self.game.advance(self.chapter, after=last)
 
     def action_leave(self) -> None:

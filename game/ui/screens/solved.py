@@ -12,8 +12,8 @@ from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from game.core.content import Puzzle
+from game.core.metrics import count_lines, entry_chars
 from game.core.result import Result
-from game.engine.rules import count_lines, entry_chars
 from game.ui.screens.base import GameScreen
 from game.ui.widgets.figures import figure_gallery
 from game.ui.widgets.header import GameHeader
@@ -32,9 +32,11 @@ def read_only_code(text: str, title: str, widget_id: str) -> TextArea:
 
 def reference_metrics(puzzle: Puzzle) -> tuple[int, int]:
     """Lines and characters of the Professor's solution, counted as the judge counts the
-    player's (the characters of the entry's `return` expression when it is one line)."""
+    player's: the lines written (no imports, no `def` line) and the characters of the entry's
+    `return` expression when it is one line."""
     source = puzzle.solution
-    return count_lines(source), entry_chars(source, puzzle.spec.entry) or len(source.strip())
+    entry = puzzle.spec.entry
+    return count_lines(source, entry), entry_chars(source, entry) or len(source.strip())
 
 
 class SolvedScreen(GameScreen):
@@ -42,7 +44,7 @@ class SolvedScreen(GameScreen):
 
     BINDINGS = [Binding("enter", "continue", "Continue", priority=True),
                 Binding("escape", "back", "Back to the puzzle"),
-                Binding("n", "notebook", "Notebook")]
+                Binding("n", "notebook", "Notebook", show=False)]
 
     def __init__(self, puzzle: Puzzle, source: str, result: Result) -> None:
         super().__init__()
@@ -68,7 +70,7 @@ class SolvedScreen(GameScreen):
                 yield Static(Markdown(self.puzzle.spec.remark.strip()))
             yield Static(self.metrics_table(), id="solved-metrics")
             yield Static(Text("Enter: continue the story  ·  Esc: back to the puzzle  ·  "
-                              "n: lab notebook", style="dim"), id="solved-help")
+                              "F3: lab notebook", style="dim"), id="solved-help")
         yield Footer()
 
     def metrics_table(self) -> Table:
@@ -86,10 +88,12 @@ class SolvedScreen(GameScreen):
             return "—" if value is None else f"{value:g}{suffix}" if isinstance(
                 value, float) else f"{value}{suffix}"
 
-        table.add_row("lines", shown(m.lines), shown(best.lines), shown(ref_lines))
+        table.add_row("lines written", shown(m.lines), shown(best.lines), shown(ref_lines))
         table.add_row("characters", shown(m.chars), shown(best.chars), shown(ref_chars))
-        table.add_row("time vs reference", shown(m.time_ratio, "×"),
-                      shown(best.time_ratio, "×"), "1×")
+        if m.time_ratio is not None or best.time_ratio is not None:
+            # Only when the reference runs long enough to time (the judge says so).
+            table.add_row("time vs reference", shown(m.time_ratio, "×"),
+                          shown(best.time_ratio, "×"), "1×")
         attempts = self.session.attempts(self.puzzle.id)
         hints = self.session.hints_used(self.puzzle.id)
         table.caption = f"{attempts} submission{'s' if attempts != 1 else ''} · " \

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.core.flow import where_label
+from game.core.progress import Progress
 from game.core.saves import SlotSummary
 from game.ui.screens.base import GameScreen
 from game.ui.screens.dialogs import TextPrompt
@@ -15,14 +18,15 @@ from game.ui.widgets.banner import Banner
 from game.ui.widgets.header import GameHeader
 
 
-def describe_slot(summary: SlotSummary, chapter_title: str | None) -> str:
-    """`ada · Act I · 40% done` (or the slot's problem)."""
+def describe_slot(summary: SlotSummary, where: str | None) -> str:
+    """`ada · Act I: The Reading Room · 40% done` (or the slot's problem); `where` is the
+    place Continue resumes (see `game.core.flow.where_label`)."""
     if summary.problem:
         return f"{summary.name} · {summary.problem}"
     parts = [summary.name]
     if summary.apprentice and summary.apprentice.lower() != summary.name.lower():
         parts[0] += f" ({summary.apprentice})"
-    parts.append(chapter_title.split(" — ")[0] if chapter_title else "the beginning")
+    parts.append(where or "the beginning")
     parts.append(f"{summary.percent or 0}% done")
     return " · ".join(parts)
 
@@ -31,7 +35,8 @@ class TitleScreen(GameScreen):
     """The first screen; the judge warms up behind it."""
 
     BINDINGS = [("n", "new_game", "New game"), ("c", "continue_game", "Continue"),
-                ("l", "load", "Load"), ("comma", "settings", "Settings"), ("q", "quit", "Quit")]
+                ("l", "load", "Load"), ("comma", "settings", "Settings"),
+                Binding("q", "quit", "Quit", show=False)]
 
     def compose(self) -> ComposeResult:
         yield GameHeader("Title")
@@ -39,8 +44,8 @@ class TitleScreen(GameScreen):
             yield Banner(id="banner")
             yield Static("A narrative terminal adventure that teaches PyTorch",
                          id="tagline")
-            yield Static("“Is anyone awake at this terminal?” — a transmission from Prof. "
-                         "Victor Py Torchenstein's lab", id="transmission")
+            yield Static("An incoming transmission from Prof. Victor Py Torchenstein's lab",
+                         id="transmission")
             with Center():
                 yield OptionList(id="title-menu")
         yield Footer()
@@ -58,7 +63,7 @@ class TitleScreen(GameScreen):
         if wanted and wanted in summaries and summaries[wanted].last_played is not None:
             return summaries[wanted]
         if self.session.slot_name in summaries:
-            return summaries[self.session.slot_name]  # type: ignore[index]
+            return summaries[self.session.slot_name]
         last = self.session.last_played()
         return summaries.get(last) if last else None
 
@@ -66,8 +71,10 @@ class TitleScreen(GameScreen):
         menu = self.query_one("#title-menu", OptionList)
         target = self.continue_target()
         if target is not None:
-            chapter = self.game.catalog.chapter(target.chapter) if target.chapter else None
-            label = f"Continue   {describe_slot(target, chapter.title if chapter else None)}"
+            state = self.session.peek(target.name)
+            where = where_label(self.game.catalog, state.location, Progress.of(
+                state.solved_ids(), state.scenes_seen)) if state else None
+            label = f"Continue   {describe_slot(target, where)}"
         else:
             label = "Continue   (no saved game yet)"
         highlighted = menu.highlighted
