@@ -50,8 +50,8 @@ class Plot(PlotextPlot):
         else:
             for i, points in enumerate(figure.groups.values()):
                 if points:
-                    xs, ys = zip(*points, strict=True)
-                    plt.scatter(list(xs), list(ys), color=colour(i), marker="braille")
+                    plt.scatter([p[0] for p in points], [p[1] for p in points],
+                                color=colour(i), marker="braille")
 
     def render(self) -> RenderResult:
         # plotext fails on a plot with no room for its axes (while a layout is settling).
