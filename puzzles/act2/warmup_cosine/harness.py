@@ -1,8 +1,14 @@
 """Builds the optimizer in the child, calls warmup_cosine, steps the scheduler and records every
 group's lr; then resumes a second scheduler from the first one's state_dict."""
 
+import warnings
+
 import torch
 from torch.optim.lr_scheduler import LRScheduler
+
+# No optimizer step is taken (there are no gradients, and a first step would cost a lazy
+# import of several seconds), so PyTorch's reminder to call optimizer.step() first is noise.
+warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step\\(\\)` before")
 
 
 def _optimizer(plan):
@@ -11,7 +17,6 @@ def _optimizer(plan):
               for p, lr, m, wd in zip(params, plan["lrs"], plan["momentum"],
                                       plan["weight_decay"], strict=True)]
     opt = torch.optim.SGD(groups, lr=1.0)
-    opt.zero_grad()  # no gradients: a step leaves the parameters alone
     return opt
 
 
@@ -32,14 +37,12 @@ def run(entry, plan, warmup_steps, total_steps, min_lr_ratio=0.0):
     before = [dict(g) for g in opt.param_groups]
     sched = _built(entry, opt, warmup_steps, total_steps, min_lr_ratio)
     seen = [_lrs(opt)]
-    opt.step()
     for _ in range(plan["resume_at"]):
         sched.step()
         seen.append(_lrs(opt))
     opt2 = _optimizer(plan)
     sched2 = _built(entry, opt2, warmup_steps, total_steps, min_lr_ratio)
     sched2.load_state_dict(sched.state_dict())
-    opt2.step()
     resumed = []
     for _ in range(plan["steps"] - plan["resume_at"]):
         sched2.step()
