@@ -77,6 +77,9 @@ def cases(g):
                **f32)
     q, k, v = _qkv(g, 1, 1, 96, 96, 4, 4, peak=120.0)
     yield Case("causal, logits up to 120 (float32)", q, k, v, True, **f32)
+    yield Case("causal, 1,024 positions (float32)", *_qkv(g, 1, 2, 1024, 1024, 16, 16,
+               peak=30.0), True, note="with blocks of queries, the mask of a block starts at "
+               "that block's first row, not at 0", **f32)
 
 
 def evaluate(case, expected, got, ctx):
