@@ -261,3 +261,279 @@ def test_cross_entropy_other_correct_answers_pass(judge, name):
 @pytest.mark.parametrize("name", CROSS_ENTROPY_WRONG)
 def test_cross_entropy_mistakes_are_named(judge, name):
     check_wrong(judge, "act2.cross_entropy", CROSS_ENTROPY_WRONG[name])
+
+
+# -- act2.warmup_cosine ------------------------------------------------------------------------
+
+WARMUP_RIGHT = {
+    "a subclass of LRScheduler": """
+        import math
+
+        from torch.optim.lr_scheduler import LRScheduler
+
+        class WarmupCosine(LRScheduler):
+            def __init__(self, optimizer, warmup, total, ratio):
+                self.warmup, self.total, self.ratio = warmup, total, ratio
+                super().__init__(optimizer)
+
+            def get_lr(self):
+                s = self.last_epoch
+                if s < self.warmup:
+                    f = (s + 1) / self.warmup
+                elif s <= self.total:
+                    t = (s - self.warmup) / (self.total - self.warmup)
+                    f = self.ratio + (1 - self.ratio) * 0.5 * (1 + math.cos(math.pi * t))
+                else:
+                    f = self.ratio
+                return [base * f for base in self.base_lrs]
+
+        def warmup_cosine(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+            return WarmupCosine(optimizer, warmup_steps, total_steps, min_lr_ratio)
+    """,
+    "one lambda per group": """
+        import math
+
+        import torch
+
+        def warmup_cosine(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+            w, t, r = warmup_steps, total_steps, min_lr_ratio
+
+            def f(s):
+                if s < w:
+                    return (s + 1) / w
+                if s > t:
+                    return r
+                return r + (1 - r) * (1 + math.cos(math.pi * (s - w) / (t - w))) / 2
+
+            groups = len(optimizer.param_groups)
+            return torch.optim.lr_scheduler.LambdaLR(optimizer, [f] * groups)
+    """,
+    "a callable object, saved in the state_dict": """
+        import math
+
+        from torch.optim.lr_scheduler import LambdaLR
+
+        class Factor:
+            def __init__(self, w, t, r):
+                self.w, self.t, self.r = w, t, r
+
+            def __call__(self, s):
+                if s < self.w:
+                    return (s + 1) / self.w
+                p = min(s - self.w, self.t - self.w) / (self.t - self.w)
+                return self.r + (1 - self.r) * 0.5 * (1 + math.cos(math.pi * p))
+
+        def warmup_cosine(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+            return LambdaLR(optimizer, Factor(warmup_steps, total_steps, min_lr_ratio))
+    """,
+}
+
+_SCHEDULE = """
+        import math
+
+        from torch.optim.lr_scheduler import LambdaLR
+
+        def warmup_cosine(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+            w, t, r = warmup_steps, total_steps, min_lr_ratio
+
+            def f(s):
+                {body}
+
+            return LambdaLR(optimizer, f)
+"""
+
+
+def schedule(body: str) -> str:
+    return _SCHEDULE.replace("{body}", dedent(body).strip().replace("\n", "\n" + " " * 16))
+
+
+WARMUP_WRONG = {
+    "the cosine starts one step late": Wrong(schedule("""
+        if s < w:
+            return (s + 1) / w
+        p = min(1.0, (s + 1 - w) / (t - w))
+        return r + (1 - r) * 0.5 * (1 + math.cos(math.pi * p))
+    """), Status.WRONG_ANSWER, "values", "your cosine is one step ahead"),
+    "the cosine spans total_steps": Wrong(schedule("""
+        if s < w:
+            return (s + 1) / w
+        return r + (1 - r) * 0.5 * (1 + math.cos(math.pi * min(s, t) / t))
+    """), Status.WRONG_ANSWER, "values", "your cosine runs over all total_steps"),
+    "the warmup divides by zero without one": Wrong(schedule("""
+        warm = min(1.0, (s + 1) / w)
+        p = min(1.0, max(0, s - w) / (t - w))
+        return warm if s < w else r + (1 - r) * 0.5 * (1 + math.cos(math.pi * p))
+    """), Status.RUNTIME_ERROR, None, "ZeroDivisionError"),
+    "float32 arithmetic": Wrong(schedule("""
+        import torch
+        if s < w:
+            return (s + 1) / w
+        p = torch.tensor(min(1.0, (s - w) / (t - w)))
+        return float(r + (1 - r) * 0.5 * (1 + torch.cos(math.pi * p)))
+    """), Status.WRONG_ANSWER, "values", "has lr"),
+    "every group follows the optimizer's default lr": Wrong("""
+        import math
+
+        from torch.optim.lr_scheduler import LambdaLR
+
+        def warmup_cosine(optimizer, warmup_steps, total_steps, min_lr_ratio=0.0):
+            w, t, r = warmup_steps, total_steps, min_lr_ratio
+            for group in optimizer.param_groups:
+                group["lr"] = optimizer.defaults["lr"]
+
+            def f(s):
+                if s < w:
+                    return (s + 1) / w
+                p = min(1.0, (s - w) / (t - w))
+                return r + (1 - r) * 0.5 * (1 + math.cos(math.pi * p))
+
+            return LambdaLR(optimizer, f)
+    """, Status.WRONG_ANSWER, "values", "yours all follow the optimizer's default"),
+}
+
+
+@pytest.mark.parametrize("name", WARMUP_RIGHT)
+def test_warmup_cosine_other_correct_answers_pass(judge, name):
+    check_right(judge, "act2.warmup_cosine", WARMUP_RIGHT[name])
+
+
+@pytest.mark.parametrize("name", WARMUP_WRONG)
+def test_warmup_cosine_mistakes_are_named(judge, name):
+    check_wrong(judge, "act2.warmup_cosine", WARMUP_WRONG[name])
+
+
+# -- act2.batchnorm ----------------------------------------------------------------------------
+
+_BN_INIT = """
+        import torch
+        from torch import nn
+
+        class BatchNorm(nn.Module):
+            def __init__(self, num_features, eps=1e-5, momentum=0.1):
+                super().__init__()
+                self.eps, self.momentum = eps, momentum
+                self.weight = nn.Parameter(torch.ones(num_features))
+                self.bias = nn.Parameter(torch.zeros(num_features))
+                self.register_buffer("running_mean", torch.zeros(num_features))
+                self.register_buffer("running_var", torch.ones(num_features))
+                self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
+"""
+
+
+def batchnorm(forward: str, init: str = _BN_INIT) -> str:
+    return init + "\n" + " " * 12 + dedent(forward).strip().replace("\n", "\n" + " " * 12) + "\n"
+
+
+BATCHNORM_RIGHT = {
+    "mean of squared deviations": batchnorm("""
+        def forward(self, x):
+            dims = [0] + list(range(2, x.dim()))
+            shape = (1, -1) + (1,) * (x.dim() - 2)
+            if self.training:
+                mean = x.mean(dim=dims, keepdim=True)
+                var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
+                n = x.numel() / x.shape[1]
+                with torch.no_grad():
+                    m = self.momentum
+                    self.running_mean.copy_((1 - m) * self.running_mean + m * mean.flatten())
+                    self.running_var.copy_(
+                        (1 - m) * self.running_var + m * var.flatten() * n / (n - 1))
+                    self.num_batches_tracked.add_(1)
+            else:
+                mean, var = self.running_mean.view(shape), self.running_var.view(shape)
+            return (x - mean) / (var + self.eps).sqrt() * self.weight.view(shape) \\
+                + self.bias.view(shape)
+    """),
+    "var_mean with correction=0": batchnorm("""
+        def forward(self, x):
+            dims = tuple(i for i in range(x.dim()) if i != 1)
+            shape = [1] * x.dim()
+            shape[1] = -1
+            if self.training:
+                var, mean = torch.var_mean(x, dim=dims, correction=0)
+                with torch.no_grad():
+                    unbiased = torch.var(x.detach(), dim=dims, correction=1)
+                    self.running_mean.lerp_(mean.detach(), self.momentum)
+                    self.running_var.lerp_(unbiased, self.momentum)
+                    self.num_batches_tracked += 1
+            else:
+                mean, var = self.running_mean, self.running_var
+            scale = self.weight / torch.sqrt(var + self.eps)
+            return (x - mean.reshape(shape)) * scale.reshape(shape) + self.bias.reshape(shape)
+    """),
+    "channels first, flattened": batchnorm("""
+        def forward(self, x):
+            c = x.shape[1]
+            shape = [1, c] + [1] * (x.dim() - 2)
+            if self.training:
+                flat = x.transpose(0, 1).reshape(c, -1)
+                mean = flat.mean(dim=1)
+                var = flat.var(dim=1, unbiased=False)
+                with torch.no_grad():
+                    self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+                    self.running_var.mul_(1 - self.momentum).add_(
+                        self.momentum * flat.var(dim=1))
+                    self.num_batches_tracked += 1
+            else:
+                mean, var = self.running_mean, self.running_var
+            x_hat = (x - mean.reshape(shape)) * torch.rsqrt(var.reshape(shape) + self.eps)
+            return self.weight.reshape(shape) * x_hat + self.bias.reshape(shape)
+    """),
+}
+
+_BN_FORWARD = """
+        def forward(self, x):
+            dims = [0, *range(2, x.dim())]
+            shape = [1, -1] + [1] * (x.dim() - 2)
+            mean, var = x.mean(dim=dims), x.var(dim=dims, unbiased=False)
+            n = x.numel() // x.shape[1]
+            if {update}:
+                with torch.no_grad():
+                    self.running_mean.lerp_(mean, self.momentum)
+                    self.running_var.lerp_({running_var}, self.momentum)
+                    {count}
+            if not self.training:
+                mean, var = self.running_mean, self.running_var
+            x_hat = (x - mean.view(shape)) / {denominator}
+            return x_hat * self.weight.view(shape) + self.bias.view(shape)
+"""
+
+
+def bn_variant(update="self.training", running_var="var * n / (n - 1)",
+               count="self.num_batches_tracked += 1",
+               denominator="torch.sqrt(var.view(shape) + self.eps)",
+               init: str = _BN_INIT) -> str:
+    forward = _BN_FORWARD.replace("{update}", update).replace("{running_var}", running_var) \
+        .replace("{count}", count).replace("{denominator}", denominator)
+    return batchnorm(forward, init)
+
+
+BATCHNORM_WRONG = {
+    "eps outside the square root": Wrong(bn_variant(
+        denominator="(torch.sqrt(var.view(shape)) + self.eps)"),
+        Status.WRONG_ANSWER, "values", "eps belongs inside the square root"),
+    "running_var from the biased variance": Wrong(bn_variant(running_var="var"),
+        Status.WRONG_ANSWER, "values", "running_var is updated with the unbiased"),
+    "num_batches_tracked never counts": Wrong(bn_variant(count="pass"),
+        Status.WRONG_ANSWER, "values", "num_batches_tracked must grow by 1"),
+    "eval mode updates the statistics": Wrong(bn_variant(update="True"),
+        Status.WRONG_ANSWER, "values", "eval mode must update nothing"),
+    "a float counter": Wrong(bn_variant(init=_BN_INIT.replace(
+        "torch.tensor(0, dtype=torch.long)", "torch.tensor(0.0)")),
+        Status.WRONG_ANSWER, "dtype", "num_batches_tracked"),
+    "statistics kept as plain attributes": Wrong(bn_variant(init=_BN_INIT.replace(
+        'self.register_buffer("running_mean", torch.zeros(num_features))',
+        "self.running_mean = torch.zeros(num_features)")),
+        # A plain attribute does not follow the module to float64 (nor into its state_dict).
+        Status.RUNTIME_ERROR, None, "self.running_mean.lerp_(mean, self.momentum)"),
+}
+
+
+@pytest.mark.parametrize("name", BATCHNORM_RIGHT)
+def test_batchnorm_other_correct_answers_pass(judge, name):
+    check_right(judge, "act2.batchnorm", BATCHNORM_RIGHT[name])
+
+
+@pytest.mark.parametrize("name", BATCHNORM_WRONG)
+def test_batchnorm_mistakes_are_named(judge, name):
+    check_wrong(judge, "act2.batchnorm", BATCHNORM_WRONG[name])

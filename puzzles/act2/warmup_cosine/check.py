@@ -110,13 +110,14 @@ def _check_part(part, got, want, plan, w, t, r, offset, label):
         alt = table(plan, w, t, r, kind, full_len)[offset: offset + len(want)]
         if _where_wrong(got, alt, bases) is None:
             return Mismatch("values", f"{sentence} ({detail})", shown_w, shown_g)
-    if len(plan["lrs"]) > 1:
-        for base, whose in ((plan["lrs"][0], "group 0's"), (1.0, "the optimizer's default")):
+    for base, whose in ((plan["lrs"][0], "group 0's"), (1.0, "the optimizer's default")):
+        if len(set(plan["lrs"])) > 1 or base != plan["lrs"][0]:
             same = {**plan, "lrs": [base] * len(plan["lrs"])}
             alt = table(same, w, t, r, None, full_len)[offset: offset + len(want)]
             if _where_wrong(got, alt, bases) is None:
-                return Mismatch("values", f"every group scales its own base lr; yours all "
-                                f"follow {whose} ({detail})", shown_w, shown_g)
+                return Mismatch("values", f"every group scales the lr it had when the "
+                                f"scheduler was built; yours all follow {whose} ({detail})",
+                                shown_w, shown_g)
     if part == "resumed":
         detail += (" — the resumed scheduler must carry on from the state_dict it loaded, "
                    "exactly where the first one was")
