@@ -537,3 +537,117 @@ def test_batchnorm_other_correct_answers_pass(judge, name):
 @pytest.mark.parametrize("name", BATCHNORM_WRONG)
 def test_batchnorm_mistakes_are_named(judge, name):
     check_wrong(judge, "act2.batchnorm", BATCHNORM_WRONG[name])
+
+
+# -- act2.demo_day -----------------------------------------------------------------------------
+
+DEMO_RIGHT = {
+    "modes by name, no_grad, finally": """
+        import torch
+
+        def predict(model, x):
+            modes = {name: m.training for name, m in model.named_modules()}
+            model.eval()
+            try:
+                with torch.no_grad():
+                    return model(x)
+            finally:
+                for name, m in model.named_modules():
+                    m.training = modes[name]
+    """,
+    "a decorated function": """
+        import torch
+
+        @torch.no_grad()
+        def predict(model, x):
+            modes = [m.training for m in model.modules()]
+            out = model.eval()(x)
+            for m, flag in zip(model.modules(), modes):
+                m.train(flag)
+            return out
+    """,
+    "a deep copy in eval mode": """
+        import copy
+
+        import torch
+
+        def predict(model, x):
+            twin = copy.deepcopy(model).eval()
+            with torch.inference_mode():
+                return twin(x)
+    """,
+}
+
+_DEMO = """
+        import torch
+
+        def predict(model, x):
+            {body}
+"""
+
+
+def demo(body: str) -> str:
+    return _DEMO.replace("{body}", dedent(body).strip().replace("\n", "\n" + " " * 12))
+
+
+DEMO_WRONG = {
+    "train() at the end, whatever was found": Wrong(demo("""
+        model.eval()
+        with torch.no_grad():
+            out = model(x)
+        model.train()
+        return out
+    """), Status.WRONG_ANSWER, "values", "was in eval mode when you got the model"),
+    "only the dropout switched off": Wrong(demo("""
+        drop = model[3]
+        was = drop.training
+        drop.eval()
+        with torch.no_grad():
+            out = model(x)
+        drop.train(was)
+        return out
+    """), Status.WRONG_ANSWER, "values", "running statistics"),
+    "probabilities instead of the output": Wrong(demo("""
+        modes = [(m, m.training) for m in model.modules()]
+        model.eval()
+        with torch.no_grad():
+            out = model(x).softmax(dim=1)
+        for m, flag in modes:
+            m.train(flag)
+        return out
+    """), Status.WRONG_ANSWER, "values", "these are probabilities"),
+    "eval inside inference_mode, then train()": Wrong(demo("""
+        with torch.inference_mode():
+            model.eval()
+            out = model(x)
+        model.train()
+        return out
+    """), Status.WRONG_ANSWER, "values", "you left it in training mode"),
+    "gradients on, output detached, modes kept": Wrong(demo("""
+        modes = [(m, m.training) for m in model.modules()]
+        model.eval()
+        out = model(x)
+        for m, flag in modes:
+            m.train(flag)
+        return out.detach().clone()
+    """), Status.WRONG_ANSWER, "values", "built an autograd graph"),
+    "returns a numpy array": Wrong(demo("""
+        modes = [(m, m.training) for m in model.modules()]
+        model.eval()
+        with torch.no_grad():
+            out = model(x)
+        for m, flag in modes:
+            m.train(flag)
+        return out.numpy()
+    """), Status.RUNTIME_ERROR, None, "predict must return a tensor"),
+}
+
+
+@pytest.mark.parametrize("name", DEMO_RIGHT)
+def test_demo_day_other_correct_answers_pass(judge, name):
+    check_right(judge, "act2.demo_day", DEMO_RIGHT[name])
+
+
+@pytest.mark.parametrize("name", DEMO_WRONG)
+def test_demo_day_mistakes_are_named(judge, name):
+    check_wrong(judge, "act2.demo_day", DEMO_WRONG[name])
