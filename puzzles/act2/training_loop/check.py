@@ -10,11 +10,10 @@ import math
 import torch
 from torch import nn
 
-from game.engine.checks import Case, Check, Mismatch
+from game.engine.checks import Case, Check, Heatmap, Mismatch
 
 THRESHOLD = 0.85
 TRAIN, TEST = 600, 300
-FEATURES = ("glucose", "blood pressure", "cholesterol", "heart rate", "BMI", "age")
 DIAGNOSES = ("healthy", "diabetic risk", "cardiac risk")
 
 
@@ -101,6 +100,13 @@ def evaluate(case, expected, got, ctx):
     top2 = scores.topk(2, dim=1).values
     clear = (top2[:, 0] - top2[:, 1]) > 1e-4  # near-ties may round either way
     acc = float((truth == labels).double().mean())
+    if case.example:
+        counts = torch.zeros(3, 3)
+        counts.index_put_((labels, truth), torch.ones(n), accumulate=True)
+        ctx.add_figure(Heatmap(
+            title=f"{case.name}: true diagnosis (rows) against your network's (columns)",
+            values=counts.tolist(), row_labels=list(DIAGNOSES),
+            col_labels=list(DIAGNOSES)))
     if not math.isfinite(float(sum(v.abs().sum() for v in state.values()))):
         return Mismatch("nan", "the trained weights hold nan or inf: the training diverged")
     if acc < THRESHOLD:

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from game.engine.checks import Case, Check, Mismatch
+from game.engine.checks import Case, Check, Mismatch, Series
 from game.engine.compare import fmt_pair
 
 RTOL, ATOL = 1e-9, 1e-12  # atol is relative to each group's base lr
@@ -130,6 +130,11 @@ def evaluate(case, expected, got, ctx):
     if not (type(got) is tuple and len(got) == 3):
         return Mismatch("type", "the harness did not get its three records back")
     seen, resumed, untouched = got
+    if case.example and type(seen) is torch.Tensor and seen.shape == expected[0].shape:
+        ctx.add_figure(Series(
+            title=f"{case.name}: group 0's lr after each step()", x_label="step()",
+            y_label="lr", x=list(range(len(seen))),
+            lines={"yours": seen[:, 0].tolist(), "reference": expected[0][:, 0].tolist()}))
     if type(untouched) is not torch.Tensor or not bool(untouched):
         return Mismatch("values", "the optimizer changed beyond its groups' lr (another "
                         "setting, a group added or removed, or a parameter moved): a scheduler "
