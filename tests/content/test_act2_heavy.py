@@ -74,7 +74,7 @@ TRAINING_RIGHT = {
             torch.manual_seed(seed)
             model = Triage()
             opt = torch.optim.Adam(model.parameters(), lr=0.01)
-            for _ in range(20):
+            for _ in range(10):
                 for idx in torch.randperm(len(x_train)).split(64):
                     opt.zero_grad()
                     F.cross_entropy(model(x_train[idx]), y_train[idx]).backward()

@@ -68,7 +68,9 @@ def cases(g):
     yield Case("non-contiguous inputs", q.transpose(1, 2).contiguous().transpose(1, 2),
                k.transpose(-1, -2).contiguous().transpose(-1, -2), v[..., ::1], **f32)
     yield Case("no queries", *_qkv(g, 1, 2, 0, 5, 4, 4), **f32)
-    q, k, v = _qkv(g, *LARGE[:3], LARGE[2], LARGE[3], LARGE[3], peak=40.0)
+    # Standard-normal inputs: logits of spread 1 (finding the exact peak would cost the judge
+    # the very score matrix the case is about).
+    q, k, v = _qkv(g, *LARGE[:3], LARGE[2], LARGE[3], LARGE[3])
     rows = torch.randperm(LARGE[2], generator=g)[:SAMPLED_ROWS].sort().values
     _rows.clear()
     _rows[_key(q)] = rows
