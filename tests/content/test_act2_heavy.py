@@ -278,7 +278,7 @@ ACCUMULATION_WRONG = {
             total = total + F.cross_entropy(model(xs), ys) * len(xs) / len(x)
         total.backward()
         optimizer.step()
-    """), Status.WRONG_ANSWER, "budget", "the budget is 4 MiB"),
+    """), Status.WRONG_ANSWER, "budget", "the budget is 2 MiB"),
 }
 
 

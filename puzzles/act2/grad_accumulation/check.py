@@ -77,7 +77,7 @@ MISTAKES = {
 }
 
 
-def _case(g, name, n, micro, *, features=256, hidden=512, classes=10, lr=0.5, momentum=0.9,
+def _case(g, name, n, micro, *, features=64, hidden=256, classes=10, lr=0.5, momentum=0.9,
           weight_decay=1e-4, example=False, note=""):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=g)))
