@@ -1,0 +1,7 @@
+import torch
+
+
+def predict(model, x):
+    model.eval()
+    with torch.no_grad():
+        return model(x)

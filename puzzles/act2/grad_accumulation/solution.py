@@ -1,0 +1,15 @@
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def accumulate_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
+                    y: torch.Tensor, micro_batch: int) -> None:
+    optimizer.zero_grad()
+    n = len(x)
+    for xs, ys in zip(x.split(micro_batch), y.split(micro_batch), strict=True):
+        # Each micro-batch's mean loss, weighted by its share of the batch: the gradients
+        # add up to the gradient of the full batch's mean loss.
+        loss = F.cross_entropy(model(xs), ys) * (len(xs) / n)
+        loss.backward()
+    optimizer.step()
