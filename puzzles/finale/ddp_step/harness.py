@@ -1,0 +1,79 @@
+"""Starts the second rank, runs the player's ddp_step three times on every rank with that
+rank's shard, and returns both ranks' parameters (flattened, float64) for the judge.
+
+Rank 1 is a fork of this process; the group is gloo over the loopback interface, its
+rendezvous a file in this run's private folder. Rank 1's parameters come back through a
+pipe, not through the group, so a broken collective cannot misreport them."""
+
+import datetime
+import os
+import tempfile
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+WORLD = 2
+STEPS = 3
+
+
+def build(state, opt_name, lr):
+    model = nn.Sequential(nn.Linear(state["0.weight"].shape[1], state["0.weight"].shape[0]),
+                          nn.Tanh(), nn.Linear(state["2.weight"].shape[1],
+                                               state["2.weight"].shape[0])).double()
+    model.load_state_dict(state)
+    if opt_name == "sgd":
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    return model, optimizer
+
+
+def flat(model):
+    return torch.cat([p.detach().reshape(-1) for p in model.parameters()]).double()
+
+
+def train(entry, rank, rendezvous, state, x, y, opt_name, lr):
+    dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank,
+                            world_size=WORLD, timeout=datetime.timedelta(seconds=8))
+    try:
+        model, optimizer = build(state, opt_name, lr)
+        shard = x.shape[0] // WORLD
+        xs = x[rank * shard:(rank + 1) * shard].clone()
+        ys = y[rank * shard:(rank + 1) * shard].clone()
+        for _ in range(STEPS):
+            entry(model, optimizer, xs, ys, nn.MSELoss())
+        return flat(model)
+    finally:
+        dist.destroy_process_group()
+
+
+def run(entry, state, x, y, opt_name, lr):
+    os.environ["GLOO_SOCKET_IFNAME"] = "lo"
+    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+    rendezvous = os.path.join(tempfile.mkdtemp(), "rendezvous")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        code = 0
+        try:
+            params = train(entry, 1, rendezvous, state, x, y, opt_name, lr)
+            payload = b"ok" + params.numpy().tobytes()
+        except BaseException as exc:  # noqa: BLE001 - reported by rank 0
+            payload = b"er" + f"{type(exc).__name__}: {exc}".encode()[:2000]
+            code = 1
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        os._exit(code)
+    os.close(write_end)
+    try:
+        mine = train(entry, 0, rendezvous, state, x, y, opt_name, lr)
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+    if payload[:2] != b"ok":
+        raise RuntimeError("rank 1 failed: " + payload[2:].decode(errors="replace"))
+    theirs = torch.frombuffer(bytearray(payload[2:]), dtype=torch.float64).clone()
+    return mine, theirs
