@@ -286,6 +286,9 @@ class TorchensteinApp(App[int]):
             return
         progress = self.session.progress()
         ids = [i.id for i in chapter.items]
+        if chapter_id == "finale" and after is not None and after == ids[-1]:
+            self.show_ending()  # the story's last scene: credits and the player's record
+            return
         if after in ids:
             index = ids.index(after) + 1
             if index < len(ids) and item_open(self.catalog, chapter, index, progress):
@@ -330,6 +333,13 @@ class TorchensteinApp(App[int]):
 
     def first_chapter(self) -> Chapter | None:
         return next((c for c in self.catalog.chapters if not c.spec.side_quest), None)
+
+    def show_ending(self) -> None:
+        from game.ui.screens.ending import EndingScreen
+
+        self.session.go("map", chapter="finale")
+        self.autosave()
+        self._show(EndingScreen())
 
     def show_notebook(self) -> None:
         from game.ui.screens.notebook import NotebookScreen
