@@ -14,8 +14,8 @@ BETAS = torch.linspace(1e-3, 0.2, STEPS, dtype=torch.float64)
 ALPHA_BAR = torch.cumprod(1 - BETAS, 0)
 CLUSTERS, RADIUS, SPREAD = 6, 2.0, 0.15
 N_DATA, N_SAMPLES = 1200, 1000
-NEAR = 0.5             # a sample "lands" within this distance of a cluster's centre
-MIN_NEAR = 0.65        # share of samples that must land
+NEAR = 0.75            # a sample "lands" within this distance of a cluster's centre (5 sigma)
+MIN_NEAR = 0.8         # share of samples that must land
 MIN_SHARE = 0.05       # share of all samples each cluster must receive
 
 

@@ -22,7 +22,7 @@ def train_denoiser(data, seed):
         t = torch.randint(0, STEPS, (256,))
         noise = torch.randn_like(x0)
         ab = ALPHA_BAR[t][:, None]
-        x_t = ab * x0 + (1 - ab) * noise           # q_sample, any t in one jump
+        x_t = ab.sqrt() * x0  # the noise is the target; it need not be in the input?
         guess = model(torch.cat([x_t, (t.float() / STEPS)[:, None]], dim=1))
         loss = F.mse_loss(guess, noise)
         opt.zero_grad()
