@@ -1,9 +1,9 @@
-"""Starts the second rank, runs the player's ddp_step three times on every rank with that
-rank's shard, and returns both ranks' parameters (flattened, float64) for the judge.
+"""Starts two ranks, runs the player's ddp_step three times on each with that rank's shard,
+and returns both ranks' parameters (flattened, float64) for the judge.
 
-Rank 1 is a fork of this process; the group is gloo over the loopback interface, its
-rendezvous a file in this run's private folder. Rank 1's parameters come back through a
-pipe, not through the group, so a broken collective cannot misreport them."""
+Each rank is a fork of this process; the group is gloo over the loopback interface, its
+rendezvous a file in this run's private folder. The parameters come back through pipes, not
+through the group, so a broken collective cannot misreport them."""
 
 import datetime
 import os
@@ -35,7 +35,7 @@ def flat(model):
 
 def train(entry, rank, rendezvous, state, x, y, opt_name, lr):
     dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank,
-                            world_size=WORLD, timeout=datetime.timedelta(seconds=8))
+                            world_size=WORLD, timeout=datetime.timedelta(seconds=10))
     try:
         model, optimizer = build(state, opt_name, lr)
         shard = x.shape[0] // WORLD
@@ -48,32 +48,39 @@ def train(entry, rank, rendezvous, state, x, y, opt_name, lr):
         dist.destroy_process_group()
 
 
+def _rank(entry, rank, rendezvous, args):
+    """Runs in a forked process: trains as `rank`, returns the bytes for the parent."""
+    try:
+        params = train(entry, rank, rendezvous, *args)
+        return b"ok" + params.numpy().tobytes()
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent
+        return b"er" + f"{type(exc).__name__}: {exc}".encode()[:2000]
+
+
 def run(entry, state, x, y, opt_name, lr):
     os.environ["GLOO_SOCKET_IFNAME"] = "lo"
-    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
     rendezvous = os.path.join(tempfile.mkdtemp(), "rendezvous")
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        code = 0
-        try:
-            params = train(entry, 1, rendezvous, state, x, y, opt_name, lr)
-            payload = b"ok" + params.numpy().tobytes()
-        except BaseException as exc:  # noqa: BLE001 - reported by rank 0
-            payload = b"er" + f"{type(exc).__name__}: {exc}".encode()[:2000]
-            code = 1
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        os._exit(code)
-    os.close(write_end)
-    try:
-        mine = train(entry, 0, rendezvous, state, x, y, opt_name, lr)
-    finally:
+    # Both ranks are fresh forks of this process, which never starts gloo itself: a fork
+    # taken after a process group has run could inherit its threads' locks.
+    ranks = []
+    for rank in range(WORLD):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            payload = _rank(entry, rank, rendezvous, (state, x, y, opt_name, lr))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(0)
+        os.close(write_end)
+        ranks.append((pid, read_end))
+    results = []
+    for rank, (pid, read_end) in enumerate(ranks):
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
         os.waitpid(pid, 0)
-    if payload[:2] != b"ok":
-        raise RuntimeError("rank 1 failed: " + payload[2:].decode(errors="replace"))
-    theirs = torch.frombuffer(bytearray(payload[2:]), dtype=torch.float64).clone()
-    return mine, theirs
+        if payload[:2] != b"ok":
+            why = payload[2:].decode(errors="replace") if payload else "it was killed"
+            raise RuntimeError(f"rank {rank} failed: {why}")
+        results.append(torch.frombuffer(bytearray(payload[2:]), dtype=torch.float64).clone())
+    return results[0], results[1]
