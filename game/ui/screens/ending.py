@@ -86,6 +86,13 @@ def render_credits() -> Group:
 class EndingScreen(GameScreen):
     """Enter opens the map (every chapter can be replayed); Esc goes to the title."""
 
+    DEFAULT_CSS = """
+    EndingScreen #ending-body { padding: 1 4; }
+    EndingScreen #ending-title { margin: 1 0 0 0; }
+    EndingScreen #ending-line { margin: 0 0 1 0; }
+    EndingScreen .ending-heading { margin: 1 0 0 0; }
+    EndingScreen #ending-record, EndingScreen #ending-credits { padding: 0 2; }
+    """
     BINDINGS = [Binding("enter", "map", "Revisit the chapters", priority=True),
                 Binding("escape", "title", "Title screen")]
 
@@ -97,9 +104,9 @@ class EndingScreen(GameScreen):
                          id="ending-title")
             yield Static(Text("The fire has left the mountain. Go and teach someone.",
                               style="italic", justify="center"), id="ending-line")
-            yield Static(Text("Your record", style="bold underline"))
+            yield Static(Text("Your record", style="bold underline"), classes="ending-heading")
             yield Static(render_record(record), id="ending-record")
-            yield Static(Text("Credits", style="bold underline"))
+            yield Static(Text("Credits", style="bold underline"), classes="ending-heading")
             yield Static(render_credits(), id="ending-credits")
             yield Static(Text("Every chapter stays open: Enter opens the map, where any scene "
                               "or puzzle can be played again. A new game starts from the "
