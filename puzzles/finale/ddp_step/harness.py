@@ -2,12 +2,12 @@
 and returns both ranks' parameters (flattened, float64) for the judge.
 
 Each rank is a fork of this process; the group is gloo over the loopback interface, its
-rendezvous a file in this run's private folder. The parameters come back through pipes, not
+rendezvous a TCP store served by rank 0 on 127.0.0.1. The parameters come back through pipes, not
 through the group, so a broken collective cannot misreport them."""
 
 import datetime
 import os
-import tempfile
+import socket
 
 import torch
 import torch.distributed as dist
@@ -33,9 +33,10 @@ def flat(model):
     return torch.cat([p.detach().reshape(-1) for p in model.parameters()]).double()
 
 
-def train(entry, rank, rendezvous, state, x, y, opt_name, lr):
-    dist.init_process_group("gloo", init_method=f"file://{rendezvous}", rank=rank,
-                            world_size=WORLD, timeout=datetime.timedelta(seconds=10))
+def train(entry, rank, port, state, x, y, opt_name, lr):
+    timeout = datetime.timedelta(seconds=10)
+    store = dist.TCPStore("127.0.0.1", port, WORLD, is_master=rank == 0, timeout=timeout)
+    dist.init_process_group("gloo", store=store, rank=rank, world_size=WORLD, timeout=timeout)
     try:
         model, optimizer = build(state, opt_name, lr)
         shard = x.shape[0] // WORLD
@@ -48,18 +49,25 @@ def train(entry, rank, rendezvous, state, x, y, opt_name, lr):
         dist.destroy_process_group()
 
 
-def _rank(entry, rank, rendezvous, args):
+def _rank(entry, rank, port, args):
     """Runs in a forked process: trains as `rank`, returns the bytes for the parent."""
     try:
-        params = train(entry, rank, rendezvous, *args)
+        params = train(entry, rank, port, *args)
         return b"ok" + params.numpy().tobytes()
     except BaseException as exc:  # noqa: BLE001 - reported by the parent
         return b"er" + f"{type(exc).__name__}: {exc}".encode()[:2000]
 
 
+def _free_port():
+    """A loopback port nobody listens on now; rank 0 serves the rendezvous store there."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def run(entry, state, x, y, opt_name, lr):
     os.environ["GLOO_SOCKET_IFNAME"] = "lo"
-    rendezvous = os.path.join(tempfile.mkdtemp(), "rendezvous")
+    port = _free_port()
     # Both ranks are fresh forks of this process, which never starts gloo itself: a fork
     # taken after a process group has run could inherit its threads' locks.
     ranks = []
@@ -68,7 +76,7 @@ def run(entry, state, x, y, opt_name, lr):
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            payload = _rank(entry, rank, rendezvous, (state, x, y, opt_name, lr))
+            payload = _rank(entry, rank, port, (state, x, y, opt_name, lr))
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             os._exit(0)
