@@ -35,7 +35,7 @@ def cases(g):
     yield Case("float16, ordinary values", floats(g, (4, 48), torch.float16), init=(48,),
                state=weight(g, 48), grad=False)
     yield Case("tiny values: eps inside the root", floats(g, (3, 8), scale=1e-3), init=(8,),
-               state=weight(g, 8),
+               state=weight(g, 8), rtol=1e-4,  # gradients near 1 / rms = 1000: float32 rounding
                note="the mean square is 1e-6 here, as large as eps: sqrt(ms + eps) matters")
     yield Case("eps = 0.01", floats(g, (4, 6), scale=0.1), init=(6, 1e-2), state=weight(g, 6))
     yield Case("a row of zeros stays zero", torch.zeros(2, 8), init=(8,), state=weight(g, 8))
