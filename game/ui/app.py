@@ -272,6 +272,11 @@ class TorchensteinApp(App[int]):
         """Go on with the story after the item `after` (see `game.core.flow.next_step`); the map
         when nothing is left to play."""
         progress = self.session.progress()
+        chapter = self.catalog.chapter(chapter_id)
+        if chapter_id == "finale" and chapter is not None and chapter.items \
+                and after == chapter.items[-1].id:
+            self.show_ending()  # the story's last scene: credits and the player's record
+            return
         if just_finished(self.catalog, chapter_id, after, progress):
             chapter = self.catalog.chapter(chapter_id)
             self.notify(f"{chapter.title if chapter else chapter_id}: complete.",
@@ -294,6 +299,13 @@ class TorchensteinApp(App[int]):
         self.show_map(target.chapter)
         if target.notebook:
             self.show_notebook()
+
+    def show_ending(self) -> None:
+        from game.ui.screens.ending import EndingScreen
+
+        self.session.go("map", chapter="finale")
+        self.autosave()
+        self._show(EndingScreen())
 
     def show_notebook(self) -> None:
         from game.ui.screens.notebook import NotebookScreen

@@ -1,0 +1,13 @@
+import torch
+
+
+def apply_rope(x, positions, base=10000.0):
+    d = x.shape[-1]
+    h = d // 2
+    theta = base ** (-2 * torch.arange(h, dtype=x.dtype) / d)
+    a = positions.to(x.dtype)[:, None] * theta
+    x1, x2 = x[..., :h].clone(), x[..., h:].clone()
+    with torch.no_grad():
+        x[..., :h] = x1 * a.cos() - x2 * a.sin()
+        x[..., h:] = x2 * a.cos() + x1 * a.sin()
+    return x
