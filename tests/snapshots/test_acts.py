@@ -49,3 +49,16 @@ def test_a_puzzle_of_a_later_act(snap_compare, saves: Path, puzzle_id: str, size
         await settle(pilot)
 
     assert snap_compare(real_game(saves), terminal_size=size, run_before=run_before)
+
+
+def test_the_ending(snap_compare, saves: Path) -> None:
+    everything = tuple(p for p in CATALOG.puzzles if not p.startswith("gauntlet."))
+    make_slot(saves, "ada", "Ada", solved=everything, chapter="finale")
+
+    async def run_before(pilot) -> None:
+        pilot.app.open_slot("ada")
+        await settle(pilot)
+        pilot.app.show_ending()
+        await settle(pilot)
+
+    assert snap_compare(real_game(saves), terminal_size=(100, 30), run_before=run_before)
