@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 
-from test_screens import make_slot, saves, settle  # noqa: E402,F401 - `saves` is a fixture
+from test_screens import make_slot, settle  # noqa: E402
 from ui_helpers import FakeJudge  # noqa: E402
 
 from game.core.content import FlowItem, load_catalog  # noqa: E402

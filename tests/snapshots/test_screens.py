@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
-
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 
@@ -19,17 +16,6 @@ from game.core.saves import SaveState, SaveStore  # noqa: E402
 from game.ui.app import TorchensteinApp, make_app  # noqa: E402
 
 STAMP = "2025-03-14T09:26:53+00:00"
-
-
-@pytest.fixture
-def saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A save folder shown as `~/saves/...` and a clock in UTC, so screenshots never vary."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    root = tmp_path / "saves"
-    root.mkdir()
-    return root
 
 
 def make_slot(root: Path, name: str, apprentice: str, *, solved: tuple[str, ...] = (),
