@@ -1,15 +1,25 @@
 """The fork server: a process that has imported torch and holds nothing else.
 
 It is forked from the judge before the judge builds any case, so its memory holds no reference
-values. For each request it forks one child (about 20 ms instead of a 2 s `import torch`), reports
-the child's pid, waits for it, sweeps any orphan it left behind, and reports how it ended.
+values. For each request it forks a keeper (about 20 ms instead of a 2 s `import torch`), which
+enters fresh namespaces (`sandbox.isolate`) and forks the child: init of its own PID namespace,
+so when it ends the kernel kills everything it started. The server reports the child's pid,
+waits for the keeper's report of how the child ended, sweeps any orphan left behind where the
+kernel had no PID namespace to give, removes the run folder, and reports.
+
 The judge talks to it over a SOCK_SEQPACKET socket and hands it the child's pipes as descriptors.
+Messages to the judge: {"pid": N} when the child exists, then {"pid", "exit_code",
+"maxrss_kib", "cpu_ns" (the child's user + system CPU time, from the kernel), "quota_exceeded"
+(the run folder or /dev/shm filled its cap: the verdict is output_limit), "strays_killed",
+"isolation" (the layers the run got)}.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import resource
 import select
 import shutil
 import signal
@@ -67,14 +77,49 @@ def sweep() -> int:
     return killed
 
 
-def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None:
-    """Runs in the forked child; never returns."""
+RUN_PREFIX = "torchenstein-run-"
+
+
+def sweep_stale_runs(root: str | None) -> int:
+    """Remove run folders left by a fork server that died (its judge was killed): each live
+    server holds an exclusive lock on its run folder, so a folder whose lock can be taken is
+    nobody's. Returns how many were removed."""
+    root = root or tempfile.gettempdir()
+    removed = 0
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(RUN_PREFIX)]
+    except OSError:
+        return 0
+    for name in names:
+        path = os.path.join(root, name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a live run
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> None:
+    """Runs in the child (forked by the keeper, init of its PID namespace where the kernel
+    gives one); never returns."""
     code = 70
     try:
-        os.setsid()
-        sandbox.die_with_parent()
+        if not iso.pid_ns:
+            os.setsid()
+        sandbox.die_with_parent()  # init, or the keeper: if it goes, so does the child
+        processes, network = int(req.get("processes") or 0), str(req.get("network") or "none")
+        sandbox.set_policy(processes=processes, network=network)
         job_fd, result_fd, stdio_fd = fds
-        sock.close()
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -87,14 +132,22 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
             del os.environ[key]
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
+        if iso.loopback:
+            os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # the only interface there is
         tempfile.tempdir = workdir
         sys.stdin = open(0, closefd=False)
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
+        if processes > 0:
+            # The seccomp policy for declared processes lets them fork (within the namespace).
+            req["seccomp"] = True
         if req.get("confine", True):
-            # Writes only in the run's own folder (and existing device files, for the GPU
-            # drivers); no capabilities, so a child running as root cannot reach the judge.
-            req["landlock"] = sandbox.confine_writes([workdir], sandbox.device_files())
+            # Writes only in the run's own folder (and /dev/shm for processes that share
+            # tensors, and existing device files, for the GPU drivers); no capabilities, so a
+            # child running as root cannot reach the judge.
+            writable = [workdir] + (["/dev/shm"] if iso.shm != "none" else [])
+            req["landlock"] = sandbox.confine_writes(writable, sandbox.device_files(),
+                                                     tcp=iso.loopback)
             req["caps_dropped"] = sandbox.drop_capabilities()
         import torch
 
@@ -109,6 +162,161 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
         code = 71
     finally:
         os._exit(code)
+
+
+def _ended(status: int, usage: resource.struct_rusage) -> dict:
+    return {"exit_code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss,
+            "cpu_ns": int(round((usage.ru_utime + usage.ru_stime) * 1e9))}
+
+
+def _init(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation, report: int) -> None:
+    """Init of the run's PID namespace; never returns. Forks the child, waits for it, writes
+    how it ended to `report`, and exits, which makes the kernel kill whatever is left."""
+    code = 0
+    try:
+        os.setsid()  # the judge kills the run as this process group, or this pid
+        sandbox.die_with_parent()
+        if iso.mount_ns:
+            iso.proc = sandbox.mount_proc()
+        pid = os.fork()
+        if pid == 0:
+            os.close(report)
+            _child(req, fds, workdir, iso)
+        for fd in fds:
+            os.close(fd)
+        _, status, usage = os.wait4(pid, 0)
+        os.write(report, json.dumps(_ended(status, usage)).encode())
+    except BaseException:  # noqa: BLE001 - never return into the server loop
+        code = 73
+    finally:
+        os._exit(code)
+
+
+NO_NAMESPACES = 75  # the keeper's exit code when it entered a user namespace it cannot use
+
+
+def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
+            namespaces: bool) -> None:
+    """Runs in the keeper (forked by the server); never returns. Enters the run's namespaces,
+    forks the child, writes {"pid"} and then how it ended to `report`."""
+    code = 0
+    try:
+        sandbox.die_with_parent()
+        if os.getppid() != server:
+            os._exit(1)
+        quota = int(req.get("disk_mb") or sandbox.QUOTA_MB) << 20
+        processes = int(req.get("processes") or 0)
+        try:
+            iso = sandbox.isolate(workdir, network=str(req.get("network") or "none"),
+                                  processes=processes, quota_bytes=quota, namespaces=namespaces)
+        except sandbox.UserNamespaceUnmapped:
+            os._exit(NO_NAMESPACES)
+        init_report = None
+        if iso.pid_ns:
+            # The first process of the namespace is its init: it only waits. The child, its
+            # only child, then dies of signals sent to itself as any process does (init would
+            # ignore them), and killing init from outside ends the whole namespace.
+            init_report, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(report)
+                os.close(init_report)
+                _init(req, fds, workdir, iso, w)
+            os.close(w)
+        else:
+            pid = os.fork()
+            if pid == 0:
+                os.close(report)
+                _child(req, fds, workdir, iso)
+        for fd in fds:
+            os.close(fd)
+        os.write(report, json.dumps({"pid": pid}).encode() + b"\n")
+        exceeded = False
+        watch = iso.quota == "watch"  # no private tmpfs: poll the folder's size instead
+        while True:
+            done, status, usage = os.wait4(pid, os.WNOHANG if watch else 0)
+            if done:
+                break
+            if sandbox.folder_bytes(workdir, quota) > quota:
+                exceeded, watch = True, False
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+            else:
+                time.sleep(0.02)
+        ended = _ended(status, usage)
+        if init_report is not None:
+            with os.fdopen(init_report, "rb") as fh:  # how the child ended, as init saw it
+                ended.update(json.loads(fh.read() or b"{}"))
+        if iso.quota == "tmpfs":
+            exceeded = sandbox.tmpfs_full(workdir)
+        if iso.shm == "private":
+            exceeded = exceeded or sandbox.tmpfs_full("/dev/shm")
+        os.write(report, json.dumps({**ended, "quota_exceeded": exceeded,
+                                     "isolation": iso.as_dict()}).encode() + b"\n")
+    except BaseException:  # noqa: BLE001 - never return into the server loop
+        code = 72
+    finally:
+        os._exit(code)
+
+
+class _Runs:
+    """The server's side of each run: its folder, its keeper, its reports to the judge."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.namespaces = True  # until a keeper finds the user namespace unusable
+        self.swept: set[str | None] = set()
+
+    def run(self, req: dict, fds: list[int]) -> None:
+        root = req.get("tmp_root")
+        if root not in self.swept:
+            self.swept.add(root)
+            sweep_stale_runs(root)
+        workdir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=root)
+        lock = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            tried = self.namespaces
+            info, keeper = self._keep(req, fds, workdir)
+            if info is None and tried and not self.namespaces:  # once more, without them
+                info, keeper = self._keep(req, fds, workdir)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        if info is None:  # the child never existed; name the (reaped) keeper, never pid 0
+            info = {"pid": keeper, "exit_code": 71}
+            self.sock.send(json.dumps({"pid": keeper}).encode())
+        strays = 0 if (info.get("isolation") or {}).get("pid_ns") else sweep()
+        shutil.rmtree(workdir, ignore_errors=True)
+        os.close(lock)
+        self.sock.send(json.dumps({**info, "strays_killed": strays}).encode())
+
+    def _keep(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
+        """Fork the keeper and relay its reports: (how the child ended, or None when there was
+        no child; the keeper's pid)."""
+        r, w = os.pipe()
+        me = os.getpid()
+        kpid = os.fork()
+        if kpid == 0:
+            os.close(r)
+            _keeper(req, fds, workdir, w, me, self.namespaces)
+        os.close(w)
+        info: dict | None = None
+        with os.fdopen(r, "rb") as report:
+            first = report.readline()
+            if first:
+                pid = json.loads(first)["pid"]
+                self.sock.send(json.dumps({"pid": pid}).encode())
+                rest = report.readline()
+                info = json.loads(rest) if rest else {"exit_code": -int(signal.SIGKILL)}
+                info["pid"] = pid
+        _, status = os.waitpid(kpid, 0)
+        if info is None and os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+            self.namespaces = False
+        return info, kpid
 
 
 def warm_up() -> None:
@@ -156,6 +364,7 @@ def serve(sock: socket.socket) -> None:
     sandbox.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     idle_work = [warm_up_idle]
+    runs = _Runs(sock)
     while True:
         if idle_work and not select.select([sock], [], [], 0.2)[0]:
             idle_work.pop()()
@@ -175,22 +384,7 @@ def serve(sock: socket.socket) -> None:
         if req.get("measure_memory") and idle_work:
             # Paid here, before the child exists, so it never counts against its wall limit.
             idle_work.pop()()
-        workdir = tempfile.mkdtemp(prefix="torchenstein-run-", dir=req.get("tmp_root"))
-        pid = os.fork()
-        if pid == 0:
-            _child(req, fds, sock, workdir)
-        for fd in fds:
-            os.close(fd)
-        sock.send(json.dumps({"pid": pid}).encode())
-        _, status, usage = os.wait4(pid, 0)
-        strays = sweep()
-        shutil.rmtree(workdir, ignore_errors=True)
-        sock.send(json.dumps({
-            "pid": pid,
-            "exit_code": os.waitstatus_to_exitcode(status),
-            "maxrss_kib": usage.ru_maxrss,
-            "strays_killed": strays,
-        }).encode())
+        runs.run(req, fds)
 
 
 def main() -> None:
