@@ -114,9 +114,10 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
     gives one); never returns."""
     code = 70
     try:
-        if not iso.pid_ns:
-            os.setsid()
-        sandbox.die_with_parent()  # init, or the keeper: if it goes, so does the child
+        os.setsid()
+        sandbox.die_with_parent()  # the keeper: if it goes, so does the child
+        if iso.pid_ns and iso.mount_ns:
+            iso.proc = sandbox.mount_proc()
         processes, network = int(req.get("processes") or 0), str(req.get("network") or "none")
         sandbox.set_policy(processes=processes, network=network)
         job_fd, result_fd, stdio_fd = fds
@@ -169,27 +170,24 @@ def _ended(status: int, usage: resource.struct_rusage) -> dict:
             "cpu_ns": int(round((usage.ru_utime + usage.ru_stime) * 1e9))}
 
 
-def _init(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation, report: int) -> None:
-    """Init of the run's PID namespace; never returns. Forks the child, waits for it, writes
-    how it ended to `report`, and exits, which makes the kernel kill whatever is left."""
-    code = 0
+def _spawn_init() -> tuple[int, int] | None:
+    """Start init of the new PID namespace: a small program (no fork of this big process) that
+    lives until its stdin closes, that is until the keeper closes it or dies. When it ends, the
+    kernel kills every process left in the namespace. Returns (its pid, the pipe's write end)."""
+    cat = shutil.which("cat") or "/bin/cat"
+    r, w = os.pipe()
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.setsid()  # the judge kills the run as this process group, or this pid
-        sandbox.die_with_parent()
-        if iso.mount_ns:
-            iso.proc = sandbox.mount_proc()
-        pid = os.fork()
-        if pid == 0:
-            os.close(report)
-            _child(req, fds, workdir, iso)
-        for fd in fds:
-            os.close(fd)
-        _, status, usage = os.wait4(pid, 0)
-        os.write(report, json.dumps(_ended(status, usage)).encode())
-    except BaseException:  # noqa: BLE001 - never return into the server loop
-        code = 73
+        pid = os.posix_spawn(cat, ["cat"], {}, file_actions=[
+            (os.POSIX_SPAWN_DUP2, r, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+            (os.POSIX_SPAWN_DUP2, devnull, 2)])
+    except OSError:
+        os.close(w)
+        return None
     finally:
-        os._exit(code)
+        os.close(r)
+        os.close(devnull)
+    return pid, w
 
 
 NO_NAMESPACES = 75  # the keeper's exit code when it entered a user namespace it cannot use
@@ -211,23 +209,13 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
                                   processes=processes, quota_bytes=quota, namespaces=namespaces)
         except sandbox.UserNamespaceUnmapped:
             os._exit(NO_NAMESPACES)
-        init_report = None
-        if iso.pid_ns:
-            # The first process of the namespace is its init: it only waits. The child, its
-            # only child, then dies of signals sent to itself as any process does (init would
-            # ignore them), and killing init from outside ends the whole namespace.
-            init_report, w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(report)
-                os.close(init_report)
-                _init(req, fds, workdir, iso, w)
-            os.close(w)
-        else:
-            pid = os.fork()
-            if pid == 0:
-                os.close(report)
-                _child(req, fds, workdir, iso)
+        init = _spawn_init() if iso.pid_ns else None
+        if init is None:
+            iso.pid_ns = False  # no init, no namespace to end: the server sweeps instead
+        pid = os.fork()
+        if pid == 0:
+            os.close(report)
+            _child(req, fds, workdir, iso)
         for fd in fds:
             os.close(fd)
         os.write(report, json.dumps({"pid": pid}).encode() + b"\n")
@@ -247,9 +235,13 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
             else:
                 time.sleep(0.02)
         ended = _ended(status, usage)
-        if init_report is not None:
-            with os.fdopen(init_report, "rb") as fh:  # how the child ended, as init saw it
-                ended.update(json.loads(fh.read() or b"{}"))
+        if init is not None:  # end the namespace: the kernel kills what the child left
+            os.close(init[1])
+            try:
+                os.kill(init[0], signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(init[0], 0)
         if iso.quota == "tmpfs":
             exceeded = sandbox.tmpfs_full(workdir)
         if iso.shm == "private":
