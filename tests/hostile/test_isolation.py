@@ -25,7 +25,7 @@ import pytest
 from game.core.content import load_catalog
 from game.core.result import Result, Status
 from game.engine import sandbox
-from game.engine.forkserver import RUN_PREFIX, parents
+from game.engine.forkserver import parents
 from game.engine.judge import Judge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,13 +50,14 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 
-def _rank(rank, x, port, results):
+def _rank(rank, x, port, results, received):
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
                             world_size=2)
     total = x.clone()
     dist.all_reduce(total)
     if rank == 0:
-        results.put(total)
+        results.put(total)  # shared memory: its sender must live until it is received
+        received.wait()
     dist.destroy_process_group()
 
 
@@ -65,11 +66,13 @@ def allsum(x):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     ctx = mp.get_context("fork")
-    results = ctx.SimpleQueue()
-    ranks = [ctx.Process(target=_rank, args=(r, x, port, results)) for r in range(2)]
+    results, received = ctx.SimpleQueue(), ctx.Event()
+    ranks = [ctx.Process(target=_rank, args=(r, x, port, results, received))
+             for r in range(2)]
     for p in ranks:
         p.start()
-    total = results.get()
+    total = results.get().clone()
+    received.set()
     for p in ranks:
         p.join()
     return total
@@ -320,7 +323,7 @@ def test_a_killed_judge_leaves_no_process_and_no_run_folder(content, request):
         ask(fresh, 1, WORKERS)
         answer = json.loads(fresh.stdout.readline())
         assert answer["result"]["status"] == "pass", answer
-        assert not [n for n in os.listdir(runs) if n.startswith(RUN_PREFIX)]
+        assert not [n for n in os.listdir(runs) if n.startswith("torchenstein-run-")]
     finally:
         fresh.stdin.close()
         fresh.wait(timeout=30)
