@@ -131,11 +131,14 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
         sandbox.close_fds_except({0, 1, 2, 3, 4})
         for key in [k for k in os.environ if k.startswith("TORCHENSTEIN")]:
             del os.environ[key]
+        # Temporary files: the run folder, or the run's own /dev/shm, whose path is short
+        # enough for the AF_UNIX sockets multiprocessing keeps there (108 bytes at most).
+        tmp = "/dev/shm" if iso.shm == "private" else workdir
         os.environ["HOME"] = workdir
-        os.environ["TMPDIR"] = workdir
+        os.environ["TMPDIR"] = tmp
         if iso.loopback:
             os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # the only interface there is
-        tempfile.tempdir = workdir
+        tempfile.tempdir = tmp
         sys.stdin = open(0, closefd=False)
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)

@@ -15,7 +15,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,13 +260,13 @@ def test_the_child_cannot_keep_itself_alive_past_its_parent(iso):
     assert iso.run("act1.workers", stray).status is Status.PASS  # and nothing survived
 
 
-def test_a_killed_judge_leaves_no_process_and_no_run_folder(content, request):
+def test_a_killed_judge_leaves_no_process_and_no_run_folder(content, tmp_path):
     """The child tries to kill its judge (and to outlive it); then the judge is killed from
     outside while the child runs: everything the run started goes, and a fresh judge removes
-    the old run folder."""
-    # A short path: multiprocessing puts AF_UNIX sockets (108 bytes at most) in the run folder.
-    runs = Path(tempfile.mkdtemp(prefix="ti-"))
-    request.addfinalizer(lambda: shutil.rmtree(runs, ignore_errors=True))
+    the old run folder. (The run root's long path also checks that multiprocessing's AF_UNIX
+    sockets, at most 108 bytes of path, do not live beneath it.)"""
+    runs = tmp_path / "a-run-root-whose-path-is-long-enough-for-sockets" / "runs"
+    runs.mkdir(parents=True)
     env = {**os.environ, "TORCHENSTEIN_CONTENT": str(content),
            "TORCHENSTEIN_RUN_ROOT": str(runs), "PYTHONPATH": str(ROOT)}
 
