@@ -556,7 +556,8 @@ class Judge:
             flag(Status.RUNTIME_ERROR, "The process that supervises your code died while it "
                  "ran; the checker restarts it. Nothing in a submission may signal other "
                  "processes.")
-        if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
+        if (code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU
+                and not out.quota_exceeded):  # killed by the fork server for its quota
             if -code == signal.SIGKILL:
                 flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
                      "for using too much memory.")

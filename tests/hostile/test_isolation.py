@@ -9,6 +9,7 @@ server, a bystander standing for the player's UI) and then checks those processe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -23,8 +24,7 @@ import pytest
 
 from game.core.content import load_catalog
 from game.core.result import Result, Status
-from game.engine import sandbox
-from game.engine.forkserver import parents
+from game.engine.forkserver import NAMESPACES_ENV, parents
 from game.engine.judge import Judge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,8 +119,9 @@ def in_run_dirs(tmp_root: str) -> set[int]:
 
 
 class Isolated:
-    def __init__(self, judge: Judge, tmp_root: str, before: set[int]) -> None:
+    def __init__(self, judge: Judge, tmp_root: str, before: set[int], namespaces: bool) -> None:
         self.judge, self.tmp_root, self.before = judge, tmp_root, before
+        self.namespaces = namespaces
 
     def run(self, puzzle: str, source: str) -> Result:
         result = self.judge.verify(puzzle, source)
@@ -141,13 +142,25 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def iso(content: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolated]:
+@pytest.fixture(scope="module", params=["namespaces", "fallback"])
+def iso(request: pytest.FixtureRequest, content: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolated]:
+    """A judge whose runs get namespaces, and one whose runs get only the layers that stand in
+    for them where the kernel has none (seccomp, Landlock, the sweep, a polled quota)."""
     tmp_root = str(tmp_path_factory.mktemp("isoruns"))
     before = descendants(os.getpid())
-    with Judge(load_catalog(content), tmp_root=tmp_root) as judge:
+    env = os.environ.get(NAMESPACES_ENV)
+    os.environ[NAMESPACES_ENV] = "1" if request.param == "namespaces" else "0"
+    try:
+        judge = Judge(load_catalog(content), tmp_root=tmp_root)  # forks its server now
+    finally:
+        if env is None:
+            os.environ.pop(NAMESPACES_ENV)
+        else:
+            os.environ[NAMESPACES_ENV] = env
+    with judge:
         assert judge.verify("act1.double", GOOD).status is Status.PASS
-        yield Isolated(judge, tmp_root, before)
+        yield Isolated(judge, tmp_root, before, request.param == "namespaces")
 
 
 @pytest.fixture()
@@ -351,6 +364,8 @@ def test_many_files_together_hit_the_quota(iso, puzzle):
 
 
 def test_shared_memory_is_capped_too(iso):
+    if not iso.namespaces:
+        pytest.skip("without a mount namespace /dev/shm is the machine's (game doctor says so)")
     code = src(
         "def doubled(x):",
         "    block = b'0' * (1 << 20)",
@@ -383,6 +398,8 @@ def test_no_network_by_default(iso):
 
 
 def test_loopback_puzzles_reach_only_loopback(iso):
+    if not iso.namespaces:
+        pytest.skip("without a network namespace loopback puzzles are not isolated (doctor)")
     r = iso.run("act1.gloo", NET_PROBE.format(entry="allsum"))
     assert r.status is Status.RUNTIME_ERROR
     assert "Network is unreachable" in r.message, r.message
@@ -411,7 +428,34 @@ def test_undeclared_puzzles_start_no_process_and_none_execs(iso):
     assert r.status is Status.RUNTIME_ERROR, r.message
 
 
-def test_layers_are_reported(iso):
-    """The fork server says which layers the run got; on a kernel with namespaces they are on."""
-    layers = sandbox.Isolation().as_dict()
-    assert set(layers) >= {"pid_ns", "net_ns", "mount_ns", "quota"}
+def test_the_exit_report_names_the_layers_and_the_cpu_time(iso):
+    """The fork server's exit message: the layers the run got, and the child's CPU time as the
+    kernel counted it (a busy loop of about 0.3 s cannot report less)."""
+    server, real = iso.judge._server, iso.judge._server.sock
+    seen: list[dict] = []
+
+    class Spy:
+        """The judge's end of the fork server's socket, recording each message."""
+
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+        def recv(self, n: int) -> bytes:
+            data = real.recv(n)
+            with contextlib.suppress(ValueError):
+                seen.append(json.loads(data))
+            return data
+
+    busy = src("import time", "def double(x):", "    end = time.process_time() + 0.3",
+               "    while time.process_time() < end:", "        pass", "    return 2 * x")
+    server.sock = Spy()
+    try:
+        assert iso.run("act1.double", busy).status is Status.PASS
+    finally:
+        server.sock = real
+    exit_msg = next(m for m in seen if "exit_code" in m)
+    assert exit_msg["cpu_ns"] >= 300_000_000
+    assert exit_msg["quota_exceeded"] is False
+    layers = exit_msg["isolation"]
+    assert layers["pid_ns"] is layers["mount_ns"] is layers["net_ns"] is iso.namespaces
+    assert layers["quota"] == ("tmpfs" if iso.namespaces else "watch")
