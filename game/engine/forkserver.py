@@ -170,6 +170,47 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
         os._exit(code)
 
 
+def _wait(pid: int, workdir: str, quota: int,
+          watch: bool) -> tuple[int, resource.struct_rusage, bool]:
+    """Wait for the child: (status, usage, whether it was killed for filling its folder).
+    With `watch` (no private tmpfs), poll the folder's size and kill it past `quota`."""
+    exceeded = False
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG if watch else 0)
+        if done:
+            return status, usage, exceeded
+        if sandbox.folder_bytes(workdir, quota) > quota:
+            exceeded, watch = True, False
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        else:
+            time.sleep(0.02)
+
+
+def _direct_child(req: dict, fds: list[int], workdir: str, setup: socket.socket, quota: int,
+                  namespaces: bool) -> None:
+    """A child that may start no process: it isolates itself, reports how, and runs."""
+    try:
+        sandbox.die_with_parent()
+        try:
+            iso = sandbox.isolate(workdir, network=str(req.get("network") or "none"),
+                                  processes=0, quota_bytes=quota, namespaces=namespaces,
+                                  pid_namespace=False)
+        except sandbox.UserNamespaceUnmapped:
+            os._exit(NO_NAMESPACES)
+        tmpfs = [os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)] if iso.quota == "tmpfs" else []
+        socket.send_fds(setup, [json.dumps(iso.as_dict()).encode()], tmpfs)
+        setup.close()
+        for fd in tmpfs:
+            os.close(fd)
+    except BaseException:  # noqa: BLE001 - never return into the server loop
+        os._exit(70)
+    _child(req, fds, workdir, iso)
+
+
 def _ended(status: int, usage: resource.struct_rusage) -> dict:
     return {"exit_code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss,
             "cpu_ns": int(round((usage.ru_utime + usage.ru_stime) * 1e9))}
@@ -224,21 +265,7 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
         for fd in fds:
             os.close(fd)
         os.write(report, json.dumps({"pid": pid}).encode() + b"\n")
-        exceeded = False
-        watch = iso.quota == "watch"  # no private tmpfs: poll the folder's size instead
-        while True:
-            done, status, usage = os.wait4(pid, os.WNOHANG if watch else 0)
-            if done:
-                break
-            if sandbox.folder_bytes(workdir, quota) > quota:
-                exceeded, watch = True, False
-                for kill in (os.killpg, os.kill):
-                    try:
-                        kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-            else:
-                time.sleep(0.02)
+        status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
         ended = _ended(status, usage)
         if init is not None:  # end the namespace: the kernel kills what the child left
             os.close(init[1])
@@ -277,11 +304,15 @@ class _Runs:
         workdir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=root)
         lock = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # Only a child that may start processes needs a PID namespace (and so a keeper, one
+        # fork more); one that may not has none to contain, and every call naming another
+        # process is filtered.
+        start = self._keep if int(req.get("processes") or 0) > 0 else self._direct
         try:
             tried = self.namespaces
-            info, keeper = self._keep(req, fds, workdir)
+            info, keeper = start(req, fds, workdir)
             if info is None and tried and not self.namespaces:  # once more, without them
-                info, keeper = self._keep(req, fds, workdir)
+                info, keeper = start(req, fds, workdir)
         finally:
             for fd in fds:
                 os.close(fd)
@@ -292,6 +323,39 @@ class _Runs:
         shutil.rmtree(workdir, ignore_errors=True)
         os.close(lock)
         self.sock.send(json.dumps({**info, "strays_killed": strays}).encode())
+
+    def _direct(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
+        """Fork the child itself (no keeper): it enters its own network, mount and IPC
+        namespaces and hands back its run folder's tmpfs, whose fill is checked when it ends."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        quota = int(req.get("disk_mb") or sandbox.QUOTA_MB) << 20
+        pid = os.fork()
+        if pid == 0:
+            mine.close()
+            _direct_child(req, fds, workdir, theirs, quota, self.namespaces)
+        theirs.close()
+        with mine:
+            try:
+                msg, got, _flags, _addr = socket.recv_fds(mine, 1 << 16, 1)
+            except OSError:
+                msg, got = b"", []
+        if not msg:  # it died before it was set up
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+                self.namespaces = False
+            return None, pid
+        iso = sandbox.Isolation(**json.loads(msg))
+        tmpfs = got[0] if got else None
+        self.sock.send(json.dumps({"pid": pid}).encode())
+        try:
+            status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
+            if tmpfs is not None:
+                exceeded = exceeded or sandbox.tmpfs_full(tmpfs)
+        finally:
+            if tmpfs is not None:
+                os.close(tmpfs)
+        return {**_ended(status, usage), "pid": pid, "quota_exceeded": exceeded,
+                "isolation": iso.as_dict()}, pid
 
     def _keep(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
         """Fork the keeper and relay its reports: (how the child ended, or None when there was

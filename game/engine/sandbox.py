@@ -229,10 +229,12 @@ class UserNamespaceUnmapped(OSError):
 
 
 def isolate(workdir: str, *, network: str = "none", processes: int = 0,
-            quota_bytes: int = QUOTA_MB << 20, namespaces: bool = True) -> Isolation:
-    """In the keeper, before it forks the child: enter new namespaces and set up the mounts.
-    The child forked next is init of the new PID namespace. Whatever the kernel refuses is
-    left out (see the returned Isolation); the quota then falls back to polling."""
+            quota_bytes: int = QUOTA_MB << 20, namespaces: bool = True,
+            pid_namespace: bool = True) -> Isolation:
+    """Enter new namespaces and set up the mounts: in the keeper before it forks the child
+    (whose processes then live in a new PID namespace), or, with `pid_namespace=False`, in a
+    child that may start no process at all. Whatever the kernel refuses is left out (see the
+    returned Isolation); the quota then falls back to polling."""
     iso = Isolation()
     if namespaces:
         uid, gid = os.geteuid(), os.getegid()
@@ -245,7 +247,7 @@ def isolate(workdir: str, *, network: str = "none", processes: int = 0,
                 iso.user_ns = True
     if namespaces:
         kinds = (("pid_ns", CLONE_NEWPID), ("net_ns", CLONE_NEWNET), ("mount_ns", CLONE_NEWNS),
-                 ("ipc_ns", CLONE_NEWIPC))
+                 ("ipc_ns", CLONE_NEWIPC))[0 if pid_namespace else 1:]
         if _unshare(sum(flag for _, flag in kinds)):
             for name, _ in kinds:
                 setattr(iso, name, True)
@@ -289,8 +291,9 @@ def folder_bytes(path: str, limit: int) -> int:
     return total
 
 
-def tmpfs_full(path: str) -> bool:
-    """After the child ended: did it fill the capped tmpfs at `path` (space or files)?"""
+def tmpfs_full(path: str | int) -> bool:
+    """After the child ended: did it fill the capped tmpfs at `path` (or open as that
+    descriptor): its space or its files?"""
     try:
         st = os.statvfs(path)
     except OSError:

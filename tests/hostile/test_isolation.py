@@ -457,5 +457,6 @@ def test_the_exit_report_names_the_layers_and_the_cpu_time(iso):
     assert exit_msg["cpu_ns"] >= 300_000_000
     assert exit_msg["quota_exceeded"] is False
     layers = exit_msg["isolation"]
-    assert layers["pid_ns"] is layers["mount_ns"] is layers["net_ns"] is iso.namespaces
+    assert layers["mount_ns"] is layers["net_ns"] is iso.namespaces
+    assert layers["pid_ns"] is False  # it may start no process: nothing to contain
     assert layers["quota"] == ("tmpfs" if iso.namespaces else "watch")
