@@ -334,19 +334,15 @@ class _Runs:
             mine.close()
             _direct_child(req, fds, workdir, theirs, quota, self.namespaces)
         theirs.close()
+        # Named at once: the judge writes the job while the child sets itself up.
+        self.sock.send(json.dumps({"pid": pid}).encode())
         with mine:
             try:
                 msg, got, _flags, _addr = socket.recv_fds(mine, 1 << 16, 1)
             except OSError:
                 msg, got = b"", []
-        if not msg:  # it died before it was set up
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
-                self.namespaces = False
-            return None, pid
-        iso = sandbox.Isolation(**json.loads(msg))
+        iso = sandbox.Isolation(**json.loads(msg)) if msg else sandbox.Isolation()
         tmpfs = got[0] if got else None
-        self.sock.send(json.dumps({"pid": pid}).encode())
         try:
             status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
             if tmpfs is not None:
@@ -354,6 +350,8 @@ class _Runs:
         finally:
             if tmpfs is not None:
                 os.close(tmpfs)
+        if not msg and os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+            self.namespaces = False  # its user namespace was unusable: none from now on
         return {**_ended(status, usage), "pid": pid, "quota_exceeded": exceeded,
                 "isolation": iso.as_dict()}, pid
 
