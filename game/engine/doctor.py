@@ -37,11 +37,13 @@ def _in_child(probe: Any) -> Any:
 
 
 def _namespaces(network: str, processes: int) -> dict[str, Any]:
-    """What `sandbox.isolate` gets for a puzzle with this network and these processes."""
+    """What `sandbox.isolate` gets for a puzzle with this network and these processes (a PID
+    namespace only with processes, as the fork server does)."""
     workdir = tempfile.mkdtemp(prefix="torchenstein-doctor-")
     try:
         def probe() -> dict[str, Any]:
-            iso = sandbox.isolate(workdir, network=network, processes=processes)
+            iso = sandbox.isolate(workdir, network=network, processes=processes,
+                                  pid_namespace=processes > 0)
             if iso.pid_ns and iso.mount_ns:  # /proc is mounted by a process inside
                 iso.proc = bool(_in_child(sandbox.mount_proc))
             return iso.as_dict()
@@ -125,11 +127,13 @@ def words(info: dict[str, Any]) -> list[str]:
     user = "used (not root)" if ns.get("user_ns") else (
         "not needed (root)" if info["user"] == "root" else "NOT available")
     lines.append(f"User namespace: {user}.")
-    lines.append(f"PID namespace per run: {_yes(ns.get('pid_ns'))}"
-                 + (" - a child can name no process outside its run, and all it starts ends "
-                    "with it." if ns.get("pid_ns") else " - the fork server sweeps orphans "
-                    "instead; seccomp and Landlock keep signals inside the run."))
-    lines.append(f"Private /proc: {_yes(ns.get('proc'))}.")
+    lines.append(f"PID namespace per run of a puzzle with processes: {_yes(loop.get('pid_ns'))}"
+                 + (" - its processes can name none outside the run, and all end with it."
+                    if loop.get("pid_ns") else " - the fork server sweeps orphans instead; "
+                    "seccomp and Landlock keep signals inside the run."))
+    lines.append("Puzzles without processes: may start none (seccomp), and every call that "
+                 "names another process is refused unless it names the child itself.")
+    lines.append(f"Private /proc (puzzles with processes): {_yes(loop.get('proc'))}.")
     lines.append(f"Mount namespace: {_yes(ns.get('mount_ns'))}; IPC namespace: "
                  f"{_yes(ns.get('ipc_ns'))}.")
     quota = info["quota"]

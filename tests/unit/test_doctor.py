@@ -27,7 +27,8 @@ def test_report_probes_each_layer():
             refused = {k: v for k, v in policy.items() if k != "installed"}
             assert refused and all(refused.values()), refused
     words = doctor.words(info)
-    assert any(line.startswith("PID namespace per run:") for line in words)
+    assert any(line.startswith("PID namespace per run") for line in words)
+    assert not ns["pid_ns"], "puzzles without processes need no PID namespace"
     assert any(line.startswith("Landlock: ABI") for line in words)
 
 
