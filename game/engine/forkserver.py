@@ -256,6 +256,7 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
         except sandbox.UserNamespaceUnmapped:
             os._exit(NO_NAMESPACES)
         init = _spawn_init() if iso.pid_ns else None
+        proc_dev = os.stat("/proc").st_dev  # the child mounts its own /proc in our namespace
         if init is None:
             iso.pid_ns = False  # no init, no namespace to end: the server sweeps instead
         pid = os.fork()
@@ -274,6 +275,7 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
             except OSError:
                 pass
             os.waitpid(init[0], 0)
+        iso.proc = iso.pid_ns and iso.mount_ns and os.stat("/proc").st_dev != proc_dev
         if iso.quota == "tmpfs":
             exceeded = sandbox.tmpfs_full(workdir)
         if iso.shm == "private":

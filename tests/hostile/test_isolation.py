@@ -428,7 +428,8 @@ def test_undeclared_puzzles_start_no_process_and_none_execs(iso):
     assert r.status is Status.RUNTIME_ERROR, r.message
 
 
-def test_the_exit_report_names_the_layers_and_the_cpu_time(iso):
+@pytest.mark.parametrize("puzzle", ["act1.double", "act1.workers"])
+def test_the_exit_report_names_the_layers_and_the_cpu_time(iso, puzzle):
     """The fork server's exit message: the layers the run got, and the child's CPU time as the
     kernel counted it (a busy loop of about 0.3 s cannot report less)."""
     server, real = iso.judge._server, iso.judge._server.sock
@@ -446,11 +447,12 @@ def test_the_exit_report_names_the_layers_and_the_cpu_time(iso):
                 seen.append(json.loads(data))
             return data
 
-    busy = src("import time", "def double(x):", "    end = time.process_time() + 0.3",
+    entry = "double" if puzzle == "act1.double" else "doubled"
+    busy = src("import time", f"def {entry}(x):", "    end = time.process_time() + 0.3",
                "    while time.process_time() < end:", "        pass", "    return 2 * x")
     server.sock = Spy()
     try:
-        assert iso.run("act1.double", busy).status is Status.PASS
+        assert iso.run(puzzle, busy).status is Status.PASS
     finally:
         server.sock = real
     exit_msg = next(m for m in seen if "exit_code" in m)
@@ -458,5 +460,9 @@ def test_the_exit_report_names_the_layers_and_the_cpu_time(iso):
     assert exit_msg["quota_exceeded"] is False
     layers = exit_msg["isolation"]
     assert layers["mount_ns"] is layers["net_ns"] is iso.namespaces
-    assert layers["pid_ns"] is False  # it may start no process: nothing to contain
+    # Only a child that may start processes gets a PID namespace (and a private /proc).
+    with_processes = puzzle == "act1.workers" and iso.namespaces
+    assert layers["pid_ns"] is layers["proc"] is with_processes
+    assert layers["shm"] == ("private" if with_processes else
+                             "shared" if puzzle == "act1.workers" else "none")
     assert layers["quota"] == ("tmpfs" if iso.namespaces else "watch")
