@@ -1,17 +1,24 @@
 """The fork server: a process that has imported torch and holds nothing else.
 
 It is forked from the judge before the judge builds any case, so its memory holds no reference
-values. For each request it forks a keeper (about 20 ms instead of a 2 s `import torch`), which
-enters fresh namespaces (`sandbox.isolate`) and forks the child: init of its own PID namespace,
-so when it ends the kernel kills everything it started. The server reports the child's pid,
-waits for the keeper's report of how the child ended, sweeps any orphan left behind where the
-kernel had no PID namespace to give, removes the run folder, and reports.
+values. For each request it forks a child (about 20 ms instead of a 2 s `import torch`):
+
+- a puzzle without processes: the child itself enters new network, mount and IPC namespaces
+  (and a user namespace when not root), mounts a capped tmpfs on its run folder and hands it
+  back; it may start no process, so it needs no PID namespace;
+- a puzzle that declares processes: a keeper enters those namespaces and a PID namespace,
+  starts its init (a small program that lives while the keeper does) and forks the child into
+  it; when the child ends, the keeper ends the namespace and the kernel kills whatever is left.
+
+The server reports the child's pid, waits for it, sweeps any orphan left behind where there is
+no PID namespace, checks the quota, removes the run folder, and reports. Run folders of a
+server that died are removed by the next one (each live server holds a lock on its own).
 
 The judge talks to it over a SOCK_SEQPACKET socket and hands it the child's pipes as descriptors.
 Messages to the judge: {"pid": N} when the child exists, then {"pid", "exit_code",
 "maxrss_kib", "cpu_ns" (the child's user + system CPU time, from the kernel), "quota_exceeded"
 (the run folder or /dev/shm filled its cap: the verdict is output_limit), "strays_killed",
-"isolation" (the layers the run got)}.
+"isolation" (the layers the run got: sandbox.Isolation)}.
 """
 
 from __future__ import annotations
@@ -111,12 +118,12 @@ def sweep_stale_runs(root: str | None) -> int:
 
 
 def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> None:
-    """Runs in the child (forked by the keeper, init of its PID namespace where the kernel
-    gives one); never returns."""
+    """Runs in the child (forked by the server, or by the keeper into the run's PID namespace);
+    never returns."""
     code = 70
     try:
         os.setsid()
-        sandbox.die_with_parent()  # the keeper: if it goes, so does the child
+        sandbox.die_with_parent()  # the server or the keeper: if it goes, so does the child
         if iso.pid_ns and iso.mount_ns:
             iso.proc = sandbox.mount_proc()
         processes, network = int(req.get("processes") or 0), str(req.get("network") or "none")

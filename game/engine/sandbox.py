@@ -3,12 +3,12 @@
 Linux only. Layers, outermost first (each is best effort where the kernel refuses it, and
 `python -m game doctor` says which ones this machine has):
 
-- namespaces (`isolate`, in the keeper process the fork server starts per run): a PID namespace
-  whose init is the child, so the child can name no process but its own descendants and the
-  kernel kills every one of them when it ends; a network namespace (only `lo`, and that one up
-  only for puzzles that declare loopback); a mount namespace where the run folder (and, for
-  puzzles with processes, /dev/shm) is a size-capped tmpfs; an IPC namespace; and, for a player
-  who is not root, the user namespace that makes the others possible.
+- namespaces (`isolate`): for puzzles that declare processes, a PID namespace (the keeper's),
+  so the run's processes can name none but their own and the kernel kills every one of them
+  when the run ends; a network namespace (only `lo`, and that one up only for puzzles that
+  declare loopback); a mount namespace where the run folder (and, for puzzles with processes,
+  /dev/shm) is a size-capped tmpfs; an IPC namespace; and, for a player who is not root, the
+  user namespace that makes the others possible.
 - seccomp (`forbid_new_processes`): argument filters on every call that names another process
   (signals, rlimits, priorities, ptrace and friends), no exec, no change of the parent-death
   signal, no mounts or namespaces, no sockets beyond what the puzzle declares.
