@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     c = author.add_parser("check", help="references pass; starters and mutants fail as declared")
     c.add_argument("ids", nargs="*", metavar="ID", help="puzzles to check (default: all)")
     c.add_argument("--seed", type=int, help="fix the random cases")
+
+    p = sub.add_parser("doctor", help="which sandbox layers this machine supports and uses")
+    p.add_argument("--json", action="store_true", help="print JSON instead of words")
     return parser
 
 
@@ -302,9 +305,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, slot=args.slot, saves_dir=args.saves_dir)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from game.engine.doctor import main as doctor
+
+    return doctor(as_json=args.json)
+
+
 COMMANDS = {"list": cmd_list, "verify": cmd_verify, "hint": cmd_hint, "brief": cmd_brief,
-            "saves": cmd_saves, "author": cmd_author,
-            "serve": cmd_serve}
+            "saves": cmd_saves, "author": cmd_author, "serve": cmd_serve, "doctor": cmd_doctor}
 
 
 def main(argv: list[str] | None = None) -> int:

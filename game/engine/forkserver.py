@@ -1,15 +1,32 @@
 """The fork server: a process that has imported torch and holds nothing else.
 
 It is forked from the judge before the judge builds any case, so its memory holds no reference
-values. For each request it forks one child (about 20 ms instead of a 2 s `import torch`), reports
-the child's pid, waits for it, sweeps any orphan it left behind, and reports how it ended.
+values. For each request it forks a child (about 20 ms instead of a 2 s `import torch`):
+
+- a puzzle without processes: the child itself enters new network, mount and IPC namespaces
+  (and a user namespace when not root), mounts a capped tmpfs on its run folder and hands it
+  back; it may start no process, so it needs no PID namespace;
+- a puzzle that declares processes: a keeper enters those namespaces and a PID namespace,
+  starts its init (a small program that lives while the keeper does) and forks the child into
+  it; when the child ends, the keeper ends the namespace and the kernel kills whatever is left.
+
+The server reports the child's pid, waits for it, sweeps any orphan left behind where there is
+no PID namespace, checks the quota, removes the run folder, and reports. Run folders of a
+server that died are removed by the next one (each live server holds a lock on its own).
+
 The judge talks to it over a SOCK_SEQPACKET socket and hands it the child's pipes as descriptors.
+Messages to the judge: {"pid": N} when the child exists, then {"pid", "exit_code",
+"maxrss_kib", "cpu_ns" (the child's user + system CPU time, from the kernel), "quota_exceeded"
+(the run folder or /dev/shm filled its cap: the verdict is output_limit), "strays_killed",
+"isolation" (the layers the run got: sandbox.Isolation)}.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import resource
 import select
 import shutil
 import signal
@@ -67,14 +84,51 @@ def sweep() -> int:
     return killed
 
 
-def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None:
-    """Runs in the forked child; never returns."""
+RUN_PREFIX = "torchenstein-run-"
+NAMESPACES_ENV = "TORCHENSTEIN_SANDBOX_NAMESPACES"  # "0": run without namespaces
+
+
+def sweep_stale_runs(root: str | None) -> int:
+    """Remove run folders left by a fork server that died (its judge was killed): each live
+    server holds an exclusive lock on its run folder, so a folder whose lock can be taken is
+    nobody's. Returns how many were removed."""
+    root = root or tempfile.gettempdir()
+    removed = 0
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(RUN_PREFIX)]
+    except OSError:
+        return 0
+    for name in names:
+        path = os.path.join(root, name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a live run
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> None:
+    """Runs in the child (forked by the server, or by the keeper into the run's PID namespace);
+    never returns."""
     code = 70
     try:
         os.setsid()
-        sandbox.die_with_parent()
+        sandbox.die_with_parent()  # the server or the keeper: if it goes, so does the child
+        if iso.pid_ns and iso.mount_ns:
+            iso.proc = sandbox.mount_proc()
+        processes, network = int(req.get("processes") or 0), str(req.get("network") or "none")
+        sandbox.set_policy(processes=processes, network=network)
         job_fd, result_fd, stdio_fd = fds
-        sock.close()
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -85,16 +139,28 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
         sandbox.close_fds_except({0, 1, 2, 3, 4})
         for key in [k for k in os.environ if k.startswith("TORCHENSTEIN")]:
             del os.environ[key]
+        # Temporary files: the run folder, or the run's own /dev/shm, whose path is short
+        # enough for the AF_UNIX sockets multiprocessing keeps there (108 bytes at most).
+        tmp = "/dev/shm" if iso.shm == "private" else workdir
         os.environ["HOME"] = workdir
-        os.environ["TMPDIR"] = workdir
-        tempfile.tempdir = workdir
+        os.environ["TMPDIR"] = tmp
+        if iso.loopback:
+            os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")  # the only interface there is
+        tempfile.tempdir = tmp
         sys.stdin = open(0, closefd=False)
         sys.stdout = open(1, "w", buffering=1, closefd=False)
         sys.stderr = open(2, "w", buffering=1, closefd=False)
+        if processes > 0:
+            # The seccomp policy for declared processes lets them fork (within the namespace).
+            req["seccomp"] = True
         if req.get("confine", True):
-            # Writes only in the run's own folder (and existing device files, for the GPU
-            # drivers); no capabilities, so a child running as root cannot reach the judge.
-            req["landlock"] = sandbox.confine_writes([workdir], sandbox.device_files())
+            # Writes only in the run's own folder (and /dev/shm for processes that share
+            # tensors, and existing device files, for the GPU drivers); no capabilities, so a
+            # child running as root cannot reach the judge.
+            writable = [workdir] + (["/dev/shm"] if iso.shm != "none" else [])
+            loopback = network == "loopback" and processes > 0  # TCP, on lo where it can
+            req["landlock"] = sandbox.confine_writes(writable, sandbox.device_files(),
+                                                     tcp=loopback)
             req["caps_dropped"] = sandbox.drop_capabilities()
         import torch
 
@@ -109,6 +175,218 @@ def _child(req: dict, fds: list[int], sock: socket.socket, workdir: str) -> None
         code = 71
     finally:
         os._exit(code)
+
+
+def _wait(pid: int, workdir: str, quota: int,
+          watch: bool) -> tuple[int, resource.struct_rusage, bool]:
+    """Wait for the child: (status, usage, whether it was killed for filling its folder).
+    With `watch` (no private tmpfs), poll the folder's size and kill it past `quota`."""
+    exceeded = False
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG if watch else 0)
+        if done:
+            return status, usage, exceeded
+        if sandbox.folder_bytes(workdir, quota) > quota:
+            exceeded, watch = True, False
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        else:
+            time.sleep(0.02)
+
+
+def _direct_child(req: dict, fds: list[int], workdir: str, setup: socket.socket, quota: int,
+                  namespaces: bool) -> None:
+    """A child that may start no process: it isolates itself, reports how, and runs."""
+    try:
+        sandbox.die_with_parent()
+        try:
+            iso = sandbox.isolate(workdir, network=str(req.get("network") or "none"),
+                                  processes=0, quota_bytes=quota, namespaces=namespaces,
+                                  pid_namespace=False)
+        except sandbox.UserNamespaceUnmapped:
+            os._exit(NO_NAMESPACES)
+        tmpfs = [os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)] if iso.quota == "tmpfs" else []
+        socket.send_fds(setup, [json.dumps(iso.as_dict()).encode()], tmpfs)
+        setup.close()
+        for fd in tmpfs:
+            os.close(fd)
+    except BaseException:  # noqa: BLE001 - never return into the server loop
+        os._exit(70)
+    _child(req, fds, workdir, iso)
+
+
+def _ended(status: int, usage: resource.struct_rusage) -> dict:
+    return {"exit_code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss,
+            "cpu_ns": int(round((usage.ru_utime + usage.ru_stime) * 1e9))}
+
+
+def _spawn_init() -> tuple[int, int] | None:
+    """Start init of the new PID namespace: a small program (no fork of this big process) that
+    lives until its stdin closes, that is until the keeper closes it or dies. When it ends, the
+    kernel kills every process left in the namespace. Returns (its pid, the pipe's write end)."""
+    cat = shutil.which("cat") or "/bin/cat"
+    r, w = os.pipe()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        pid = os.posix_spawn(cat, ["cat"], {}, file_actions=[
+            (os.POSIX_SPAWN_DUP2, r, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+            (os.POSIX_SPAWN_DUP2, devnull, 2)])
+    except OSError:
+        os.close(w)
+        return None
+    finally:
+        os.close(r)
+        os.close(devnull)
+    return pid, w
+
+
+NO_NAMESPACES = 75  # the keeper's exit code when it entered a user namespace it cannot use
+
+
+def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
+            namespaces: bool) -> None:
+    """Runs in the keeper (forked by the server); never returns. Enters the run's namespaces,
+    forks the child, writes {"pid"} and then how it ended to `report`."""
+    code = 0
+    try:
+        sandbox.die_with_parent()
+        if os.getppid() != server:
+            os._exit(1)
+        quota = int(req.get("disk_mb") or sandbox.QUOTA_MB) << 20
+        processes = int(req.get("processes") or 0)
+        try:
+            iso = sandbox.isolate(workdir, network=str(req.get("network") or "none"),
+                                  processes=processes, quota_bytes=quota, namespaces=namespaces)
+        except sandbox.UserNamespaceUnmapped:
+            os._exit(NO_NAMESPACES)
+        init = _spawn_init() if iso.pid_ns else None
+        proc_dev = os.stat("/proc").st_dev  # the child mounts its own /proc in our namespace
+        if init is None:
+            iso.pid_ns = False  # no init, no namespace to end: the server sweeps instead
+        pid = os.fork()
+        if pid == 0:
+            os.close(report)
+            _child(req, fds, workdir, iso)
+        for fd in fds:
+            os.close(fd)
+        os.write(report, json.dumps({"pid": pid}).encode() + b"\n")
+        status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
+        ended = _ended(status, usage)
+        if init is not None:  # end the namespace: the kernel kills what the child left
+            os.close(init[1])
+            try:
+                os.kill(init[0], signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(init[0], 0)
+        iso.proc = iso.pid_ns and iso.mount_ns and os.stat("/proc").st_dev != proc_dev
+        if iso.quota == "tmpfs":
+            exceeded = sandbox.tmpfs_full(workdir)
+        if iso.shm == "private":
+            exceeded = exceeded or sandbox.tmpfs_full("/dev/shm")
+        os.write(report, json.dumps({**ended, "quota_exceeded": exceeded,
+                                     "isolation": iso.as_dict()}).encode() + b"\n")
+    except BaseException:  # noqa: BLE001 - never return into the server loop
+        code = 72
+    finally:
+        os._exit(code)
+
+
+class _Runs:
+    """The server's side of each run: its folder, its keeper, its reports to the judge."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        # Until a keeper finds the user namespace unusable (or they are switched off, to test
+        # the layers that stand in for them).
+        self.namespaces = os.environ.get(NAMESPACES_ENV, "1") != "0"
+        self.swept: set[str | None] = set()
+
+    def run(self, req: dict, fds: list[int]) -> None:
+        root = req.get("tmp_root")
+        if root not in self.swept:
+            self.swept.add(root)
+            sweep_stale_runs(root)
+        workdir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=root)
+        lock = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # Only a child that may start processes needs a PID namespace (and so a keeper, one
+        # fork more); one that may not has none to contain, and every call naming another
+        # process is filtered.
+        start = self._keep if int(req.get("processes") or 0) > 0 else self._direct
+        try:
+            tried = self.namespaces
+            info, keeper = start(req, fds, workdir)
+            if info is None and tried and not self.namespaces:  # once more, without them
+                info, keeper = start(req, fds, workdir)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        if info is None:  # the child never existed; name the (reaped) keeper, never pid 0
+            info = {"pid": keeper, "exit_code": 71}
+            self.sock.send(json.dumps({"pid": keeper}).encode())
+        strays = 0 if (info.get("isolation") or {}).get("pid_ns") else sweep()
+        shutil.rmtree(workdir, ignore_errors=True)
+        os.close(lock)
+        self.sock.send(json.dumps({**info, "strays_killed": strays}).encode())
+
+    def _direct(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
+        """Fork the child itself (no keeper): it enters its own network, mount and IPC
+        namespaces and hands back its run folder's tmpfs, whose fill is checked when it ends."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        quota = int(req.get("disk_mb") or sandbox.QUOTA_MB) << 20
+        pid = os.fork()
+        if pid == 0:
+            mine.close()
+            _direct_child(req, fds, workdir, theirs, quota, self.namespaces)
+        theirs.close()
+        # Named at once: the judge writes the job while the child sets itself up.
+        self.sock.send(json.dumps({"pid": pid}).encode())
+        with mine:
+            try:
+                msg, got, _flags, _addr = socket.recv_fds(mine, 1 << 16, 1)
+            except OSError:
+                msg, got = b"", []
+        iso = sandbox.Isolation(**json.loads(msg)) if msg else sandbox.Isolation()
+        tmpfs = got[0] if got else None
+        try:
+            status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
+            if tmpfs is not None:
+                exceeded = exceeded or sandbox.tmpfs_full(tmpfs)
+        finally:
+            if tmpfs is not None:
+                os.close(tmpfs)
+        if not msg and os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+            self.namespaces = False  # its user namespace was unusable: none from now on
+        return {**_ended(status, usage), "pid": pid, "quota_exceeded": exceeded,
+                "isolation": iso.as_dict()}, pid
+
+    def _keep(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
+        """Fork the keeper and relay its reports: (how the child ended, or None when there was
+        no child; the keeper's pid)."""
+        r, w = os.pipe()
+        me = os.getpid()
+        kpid = os.fork()
+        if kpid == 0:
+            os.close(r)
+            _keeper(req, fds, workdir, w, me, self.namespaces)
+        os.close(w)
+        info: dict | None = None
+        with os.fdopen(r, "rb") as report:
+            first = report.readline()
+            if first:
+                pid = json.loads(first)["pid"]
+                self.sock.send(json.dumps({"pid": pid}).encode())
+                rest = report.readline()
+                info = json.loads(rest) if rest else {"exit_code": -int(signal.SIGKILL)}
+                info["pid"] = pid
+        _, status = os.waitpid(kpid, 0)
+        if info is None and os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+            self.namespaces = False
+        return info, kpid
 
 
 def warm_up() -> None:
@@ -156,6 +434,7 @@ def serve(sock: socket.socket) -> None:
     sandbox.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     idle_work = [warm_up_idle]
+    runs = _Runs(sock)
     while True:
         if idle_work and not select.select([sock], [], [], 0.2)[0]:
             idle_work.pop()()
@@ -175,22 +454,7 @@ def serve(sock: socket.socket) -> None:
         if req.get("measure_memory") and idle_work:
             # Paid here, before the child exists, so it never counts against its wall limit.
             idle_work.pop()()
-        workdir = tempfile.mkdtemp(prefix="torchenstein-run-", dir=req.get("tmp_root"))
-        pid = os.fork()
-        if pid == 0:
-            _child(req, fds, sock, workdir)
-        for fd in fds:
-            os.close(fd)
-        sock.send(json.dumps({"pid": pid}).encode())
-        _, status, usage = os.wait4(pid, 0)
-        strays = sweep()
-        shutil.rmtree(workdir, ignore_errors=True)
-        sock.send(json.dumps({
-            "pid": pid,
-            "exit_code": os.waitstatus_to_exitcode(status),
-            "maxrss_kib": usage.ru_maxrss,
-            "strays_killed": strays,
-        }).encode())
+        runs.run(req, fds)
 
 
 def main() -> None:

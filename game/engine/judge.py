@@ -65,6 +65,7 @@ class Outcome:
     server_lost: bool = False  # the fork server died while the child ran
     killed: bool = False  # by the judge (limit, garbled channel, cancel), not by the system
     wall_ms: int = 0
+    quota_exceeded: bool = False  # the fork server found the run folder (or /dev/shm) full
 
     def phase(self, name: str) -> dict[str, Any] | None:
         return next((m for m in self.messages if m.get("phase") == name), None)
@@ -427,6 +428,7 @@ class Judge:
                             killed = True
                             self._kill(pid)
                         out.exit_code = info.get("exit_code")
+                        out.quota_exceeded = info.get("quota_exceeded") is True
                         exit_at = time.monotonic()
                         sel.unregister(server.sock)
         finally:
@@ -449,6 +451,7 @@ class Judge:
         try:
             info = json.loads(self._server.sock.recv(1 << 16))
             out.exit_code = info.get("exit_code")
+            out.quota_exceeded = info.get("quota_exceeded") is True
         except (OSError, ValueError):
             self._server.close()
         finally:
@@ -510,6 +513,9 @@ class Judge:
         if out.stdio_overflow or out.phase("output_limit"):
             flag(Status.OUTPUT_LIMIT, f"Printed more than {spec.limits.output_kib} KiB; the "
                  "output was cut off. Print less (a shape, a few values) and try again.")
+        if out.quota_exceeded:
+            flag(Status.OUTPUT_LIMIT, "Wrote more files than the run folder holds "
+                 f"({sandbox.QUOTA_MB} MiB in all). Save less, or overwrite one file.")
         syntax = out.phase("syntax")
         if syntax:
             where = f" (line {syntax['line']})" if syntax.get("line") else ""
@@ -555,7 +561,8 @@ class Judge:
             flag(Status.RUNTIME_ERROR, "The process that supervises your code died while it "
                  "ran; the checker restarts it. Nothing in a submission may signal other "
                  "processes.")
-        if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
+        if (code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU
+                and not out.quota_exceeded):  # killed by the fork server for its quota
             if -code == signal.SIGKILL:
                 flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
                      "for using too much memory.")

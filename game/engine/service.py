@@ -12,6 +12,7 @@ Responses: {"event": "ready", "devices": {...}} once at start, then one line per
 from __future__ import annotations
 
 import json
+import os
 import queue
 import sys
 import threading
@@ -29,9 +30,12 @@ def available_devices() -> dict[str, bool]:
             "mps": bool(mps and mps.is_available())}
 
 
+RUN_ROOT_ENV = "TORCHENSTEIN_RUN_ROOT"  # where run folders go (default: the system's temp)
+
+
 class Service:
     def __init__(self, out=sys.stdout) -> None:
-        self.judge = Judge()
+        self.judge = Judge(tmp_root=os.environ.get(RUN_ROOT_ENV) or None)
         self.out = out
         self.write_lock = threading.Lock()
         self.jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
