@@ -28,9 +28,9 @@ def judge() -> Iterator[Judge]:
 
 @pytest.fixture(scope="module")
 def loader_judge() -> Iterator[Judge]:
-    # The loader's worker queues are POSIX semaphores in /dev/shm, which write confinement
-    # refuses; the puzzle's own judgement (streams per worker and per epoch) is what is tested.
-    with Judge(load_catalog(), confine=False) as j:
+    # Its own judge: the loader's workers are real processes in the run's PID namespace, with
+    # the run's private /dev/shm for their queues.
+    with Judge(load_catalog()) as j:
         yield j
 
 
