@@ -12,7 +12,6 @@ import __future__
 import builtins
 import io
 import os
-import struct
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ import torch
 from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 
 from game.engine import rules as static_rules
-from game.engine import sandbox
+from game.engine import sandbox, wire
 from game.engine.compare import odd_tensor
 from game.engine.memory import PeakMemory
 
@@ -37,10 +36,7 @@ class _Out:
         self.fd = fd
 
     def send(self, message: dict[str, Any]) -> None:
-        buf = io.BytesIO()
-        torch.save(message, buf)
-        data = buf.getvalue()
-        view = memoryview(struct.pack("<Q", len(data)) + data)
+        view = memoryview(wire.encode_frame(message))
         while view:
             n = os.write(self.fd, view)
             view = view[n:]
@@ -292,7 +288,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     """Run one submission. Returns the exit code of the child."""
     out = _Out(result_fd)
     with os.fdopen(job_fd, "rb") as fh:
-        job = torch.load(io.BytesIO(fh.read()), weights_only=True)
+        job = wire.load_job(fh.read())
     # The device first: an address-space limit would stop CUDA from mapping its memory, so it
     # applies on CPU only (CUDA's own out-of-memory error stands in for it there).
     try:
@@ -403,7 +399,10 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
                     call = fresh.get(job["entry"])
                 if job["kind"] == "class":
                     call = _build(call, case, device)
-                    message["params"] = _count_params(call)
+                    if job.get("send_params"):
+                        message["params"] = _param_tensors(call)
+                    elif (count := _count_params(call)) is not None:
+                        message["param_count"] = count
                 with meter:
                     start = time.perf_counter_ns()
                     result = harness_run(call, *args) if harness_run else call(*args)
@@ -464,10 +463,43 @@ def _build(cls: Any, case: dict, device: torch.device) -> Any:
     return module.to(device) if isinstance(module, torch.nn.Module) else module
 
 
+def _parameters(module: Any) -> list[torch.Tensor]:
+    """Every parameter registered anywhere in `module`, found by walking its own dictionaries
+    (never `parameters()`, `state_dict()` or anything else a subclass can override)."""
+    found: list[torch.Tensor] = []
+    seen: set[int] = set()
+    stack = [module]
+    while stack:
+        m = stack.pop()
+        if id(m) in seen or not isinstance(m, torch.nn.Module):
+            continue
+        seen.add(id(m))
+        state = object.__getattribute__(m, "__dict__")
+        found += [p for p in dict.values(state.get("_parameters") or {}) if p is not None]
+        stack += [c for c in dict.values(state.get("_modules") or {}) if c is not None]
+    return found
+
+
 def _count_params(module: Any) -> int | None:
     if not isinstance(module, torch.nn.Module):
         return None
-    return sum(p.numel() for p in module.parameters())
+    return sum(p.numel() for p in _parameters(module))
+
+
+def _param_tensors(module: Any) -> list[torch.Tensor]:
+    """The parameters as CPU tensors that share storage exactly as the originals do, for the
+    judge to count (a tied weight arrives once)."""
+    copies: dict[int, Any] = {}
+    out = []
+    for p in _parameters(module):
+        storage = p.untyped_storage()
+        key = storage.data_ptr() or id(storage)
+        if key not in copies:
+            copies[key] = storage.cpu() if p.device.type != "cpu" else storage
+        t = torch.empty(0, dtype=p.dtype)
+        t.set_(copies[key], p.storage_offset(), p.shape, p.stride())
+        out.append(t)
+    return out
 
 
 def _clone_inputs(value: Any) -> Any:
