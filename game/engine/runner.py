@@ -22,8 +22,8 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 
+from game.engine import lockdown, sandbox, wire
 from game.engine import rules as static_rules
-from game.engine import sandbox, wire
 from game.engine.compare import odd_tensor
 from game.engine.memory import PeakMemory
 
@@ -273,9 +273,13 @@ class ImaginedMachine:
                 accelerator() is not None)
 
 
-def _namespace(job: dict, tracer: Tracer) -> dict[str, Any]:
+def _namespace(job: dict, tracer: Tracer, refusals: lockdown.Refusals) -> dict[str, Any]:
     ns: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
     inject = job.get("inject")
+    if job["rules"].get("lockdown"):
+        keep = set(job["rules"].get("allowed_names") or ()) | set(inject or ())
+        ns["__builtins__"] = lockdown.locked_builtins(
+            refusals, loops=job["rules"].get("loops", True), keep=keep)
     if inject:
         from game.engine.checks import tensor_exam
 
@@ -351,7 +355,10 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     guard = RecursionGuard()
     if job["rules"].get("loops", True) is False:
         guard.install()
-    ns = _namespace(job, tracer)
+    refusals = lockdown.Refusals()
+    if job["rules"].get("lockdown"):
+        lockdown.forbid_threads(refusals)
+    ns = _namespace(job, tracer, refusals)
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = capture
     try:
@@ -364,12 +371,15 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         sys.stdout, sys.stderr = real_out, real_err
         out.send({"phase": "module_error", "kind": error_kind(exc),
                   "traceback": trimmed_traceback(exc, lines), "output": capture.take(),
-                  "loop": guard.take()})
+                  "loop": guard.take(), "refused": refusals.take()})
         return 0
     entry = ns.get(job["entry"])
     sys.stdout, sys.stderr = real_out, real_err
+    refused = refusals.take()
     out.send({"phase": "loaded", "output": capture.take(), "calls": sorted(tracer.calls),
-              "traced": loaded_traced, "loop": guard.take()})
+              "traced": loaded_traced, "loop": guard.take(), "refused": refused})
+    if refused:
+        return 0
     tracer.calls.clear()
     problem = _signature_problem(entry, job)
     if problem:
@@ -394,7 +404,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
                 if case.get("machine"):
                     # The module runs again on the imagined machine: a device computed once at
                     # import time, or a cached answer, is computed there too.
-                    fresh = _namespace(job, tracer)
+                    fresh = _namespace(job, tracer, refusals)
                     exec(code, fresh)
                     call = fresh.get(job["entry"])
                 if job["kind"] == "class":
@@ -426,9 +436,10 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
             sys.stdout, sys.stderr = real_out, real_err
         message["calls"] = sorted(tracer.calls)
         message["loop"] = guard.take()
+        message["refused"] = refusals.take()
         tracer.calls.clear()
         message["output_text"] = capture.take()
-        if message["loop"]:
+        if message["loop"] or message["refused"]:
             out.send(message)  # a loop found at run time ends the run: the verdict is made
             break
         if "error" not in message:

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from game.engine import forkserver, wire
 
 GRACE_S = 0.5  # after the child ends: time for its last frames to arrive
-DECODE_SLACK_S = 0.9  # past the wall limit, the most the decoder may still take
+DECODE_SLACK_S = 0.5  # past the wall limit, the most the decoder may still take
 T = TypeVar("T")
 
 
@@ -162,6 +162,7 @@ class _Decoder:
         self.out = out
         self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.error: str | None = None
+        self.seen: set[tuple[str, Any]] = set()
         self.thread = threading.Thread(target=self._loop, name="torchenstein-decoder",
                                        daemon=True)
         self.thread.start()
@@ -170,7 +171,12 @@ class _Decoder:
         try:
             while (payload := self.queue.get()) is not None and self.error is None:
                 try:
-                    self.out.messages.append(wire.decode_phase(payload))
+                    message = wire.decode_phase(payload)
+                    key = (message["phase"], message.get("index"))
+                    if key in self.seen:
+                        raise wire.WireError(f"a `{key[0]}` message came twice")
+                    self.seen.add(key)
+                    self.out.messages.append(message)
                 except wire.WireError as exc:
                     self.error = str(exc)
         except DeadlineExceeded:

@@ -404,7 +404,7 @@ def _budgets(v: Verdict, puzzle: Puzzle, prepared: list[Prepared], out: Outcome,
     # it, the wall time the judge saw) less an allowance for the work around the calls is not.
     claimed = sum(m.get("time_ns", 0) for m in case_msgs.values() if m.get("time_ns", 0) > 0)
     outside = out.cpu_ns if out.cpu_ns is not None else out.wall_ms * 1_000_000
-    child_ns = max(claimed, outside - TIME_ALLOWANCE_NS) if claimed else 0
+    child_ns = max(claimed, outside - TIME_ALLOWANCE_NS) if case_msgs else 0
     ref_ns = sum(p.ref_ns for i, p in enumerate(prepared) if i in case_msgs)
     limit = limits.max_time_ratio
     # Below a few milliseconds a ratio measures warm-up and noise, not the code: it is only

@@ -12,13 +12,12 @@ followed by a `torch.save` archive of a dict of plain data. Two kinds of frame c
   `WireError`, which is the submission's fault.
 
 Text from the child is cleaned (`clean_text`) so that every string that reaches a verdict is
-valid, printable Unicode.
+valid, printable Unicode (the Result's models clean every string set on them as well).
 """
 
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import Any
 
 import torch
 
+from game.core.result import clean_text
 from game.engine.compare import odd_tensor
 
 WIRE_VERSION = 1
@@ -34,7 +34,9 @@ HEADER = struct.Struct("<4sIQ")  # magic, version, payload length
 MAX_JOB = 1 << 31  # the judge's own job frame (cases can be large)
 MAX_FRAME = 256 << 20  # one frame from the child
 MAX_RUN_BYTES = 1 << 30  # every frame of one run together, held in the judge at most
-MAX_PICKLE = 4 << 20  # the pickled structure of a frame (tensors' bytes are separate records)
+# The pickled structure of a frame (tensors' bytes are separate records): torch's safe unpickler
+# reads about 1 MB/s of the worst opcodes, so this also bounds one frame's decoding time.
+MAX_PICKLE = 2 << 20
 MAX_RECORDS = 100_000  # records (tensor storages) in one frame's archive
 MAX_ITEMS = 200_000  # containers and leaves in one decoded message
 MAX_DEPTH = 64
@@ -42,21 +44,6 @@ MAX_DEPTH = 64
 
 class WireError(Exception):
     """A frame that is not a well-formed message of this wire: always the sender's fault."""
-
-
-# -- text ---------------------------------------------------------------------------------------
-
-# Lone surrogates, and control characters other than tab and newline (escape sequences would
-# repaint a terminal; a surrogate cannot be encoded as UTF-8, so JSON output would fail).
-_BAD_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean_text(text: str) -> str:
-    """`text` with every lone surrogate and control character (tab and newline excepted)
-    replaced by U+FFFD; a carriage return as a newline."""
-    if not _BAD_TEXT.search(text):
-        return text
-    return _BAD_TEXT.sub(lambda m: "\n" if m.group() == "\r" else "\ufffd", text)
 
 
 # -- frames -------------------------------------------------------------------------------------
@@ -294,4 +281,57 @@ def validate(message: Any) -> dict[str, Any]:
         raise WireError("a list of calls held something other than names")
     if not all(type(p) is torch.Tensor for p in clean.get("params", [])):
         raise WireError("a list of parameters held something other than tensors")
+    for name in ("output", "inputs_after"):
+        if name in clean:
+            check_encoded(clean[name], name)
+    grads = clean.get("grads")
+    if isinstance(grads, dict) and not (grads.get("__no_graph__") is True
+                                        or type(grads.get("__grad_error__")) is str):
+        check_encoded(grads, "grads")
     return clean
+
+
+_PLAIN = (int, float, bool, str, type(None), torch.dtype, torch.device)
+
+
+def check_encoded(value: Any, where: str, depth: int = 0) -> None:
+    """An encoded value (see `runner.encode`) must have exactly the runner's forms: a plain
+    scalar, or a dict tagged `__tensor__`, `__seq__`, `__size__`, `__dict__` or `__unsupported__`
+    with fields of the right types. WireError otherwise (the checks then never meet a form they
+    do not know)."""
+    if depth > MAX_DEPTH:
+        raise WireError(f"the `{where}` of a result was nested too deeply")
+    if type(value) in _PLAIN:
+        return
+    bad = WireError(f"the `{where}` of a result was not in the runner's encoding")
+    if type(value) is not dict:
+        raise bad
+    if "__unsupported__" in value:
+        if type(value["__unsupported__"]) is not str:
+            raise bad
+    elif "__tensor__" in value:
+        if type(value["__tensor__"]) is not torch.Tensor or type(value.get("device", "cpu")) \
+                is not str or type(value.get("grad_fn", False)) is not bool:
+            raise bad
+        try:
+            torch.device(value.get("device", "cpu"))
+        except (RuntimeError, ValueError):
+            raise bad from None
+    elif "__seq__" in value:
+        items = value.get("items")
+        if value["__seq__"] not in ("tuple", "list") or type(items) is not list:
+            raise bad
+        for item in items:
+            check_encoded(item, where, depth + 1)
+    elif "__size__" in value:
+        size = value["__size__"]
+        if type(size) not in (tuple, list) or not all(type(n) is int and n >= 0 for n in size):
+            raise bad
+    elif "__dict__" in value:
+        inner = value["__dict__"]
+        if type(inner) is not dict or not all(type(k) is str for k in inner):
+            raise bad
+        for item in inner.values():
+            check_encoded(item, where, depth + 1)
+    else:
+        raise bad
