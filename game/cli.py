@@ -146,18 +146,26 @@ def _read_submission(path: str) -> bytes | None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    catalog = _catalog()
-    if args.id not in catalog.puzzles:
-        print(f"error: unknown puzzle {args.id!r}; `python -m game list` shows them all",
-              file=sys.stderr)
-        return EXIT_USAGE
-    source = _read_submission(args.file)
-    if source is None:
-        return EXIT_USAGE
-    from game.engine.judge import Judge
+    # The fork server starts first, as its own process: its `import torch` overlaps with the
+    # puzzles' loading and the judge's own import here.
+    from game.engine.supervisor import ForkServer
 
-    with Judge(catalog, device=args.device) as judge:
-        result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
+    server = ForkServer(fork=False)
+    try:
+        catalog = _catalog()
+        if args.id not in catalog.puzzles:
+            print(f"error: unknown puzzle {args.id!r}; `python -m game list` shows them all",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        source = _read_submission(args.file)
+        if source is None:
+            return EXIT_USAGE
+        from game.engine.judge import Judge
+
+        with Judge(catalog, device=args.device, server=server) as judge:
+            result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
+    finally:
+        server.close()
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
     else:

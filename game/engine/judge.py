@@ -71,7 +71,9 @@ class Judge:
 
     def __init__(self, catalog: Catalog | None = None, *, device: str = "auto",
                  seccomp: bool = True, confine: bool = True,
-                 tmp_root: str | None = None) -> None:
+                 tmp_root: str | None = None, server: ForkServer | None = None) -> None:
+        """`server`: a fork server already started as its own process (the CLI starts one before
+        it imports torch, so both imports overlap); by default one is forked from here."""
         self.catalog = catalog or load_catalog()
         self.device = device
         self.seccomp = seccomp
@@ -82,7 +84,7 @@ class Judge:
         self._cancel = threading.Event()
         sandbox.not_dumpable()
         # Forked now, before any case or reference exists in this process's memory.
-        self._supervisor = Supervisor(ForkServer(fork=True))
+        self._supervisor = Supervisor(server or ForkServer(fork=True))
 
     @property
     def _server(self) -> ForkServer:

@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from game.engine import forkserver, wire
+from game.engine import forkserver
+
+# `wire` (and with it torch) is imported where frames are read, not here: the CLI starts a fork
+# server through this module before its own `import torch` is done.
 
 GRACE_S = 0.5  # after the child ends: time for its last frames to arrive
 DECODE_SLACK_S = 0.5  # past the wall limit, the most the decoder may still take
@@ -168,6 +171,8 @@ class _Decoder:
         self.thread.start()
 
     def _loop(self) -> None:
+        from game.engine import wire
+
         try:
             while (payload := self.queue.get()) is not None and self.error is None:
                 try:
@@ -206,6 +211,8 @@ class Supervisor:
     def run(self, job: bytes, req: dict[str, Any], *, wall_s: float, output_cap: int,
             cancel: threading.Event) -> Outcome:
         """One child: `job` in, an Outcome out. Raises Cancelled when `cancel` was set."""
+        from game.engine import wire
+
         self.ensure_server()
         out = Outcome()
         job_r, job_w = os.pipe()
@@ -260,8 +267,10 @@ class Supervisor:
         return out
 
     def _pump(self, pid: int, job: bytes, job_w: int, res_r: int, io_r: int, out: Outcome,
-              reader: wire.FrameReader, decoder: _Decoder, output_cap: int) -> None:
+              reader: Any, decoder: _Decoder, output_cap: int) -> None:
         """Move bytes until the child has ended and its pipes are drained."""
+        from game.engine import wire
+
         server = self.server
         sel = selectors.DefaultSelector()
         for fd in (job_w, res_r, io_r):
