@@ -1,4 +1,4 @@
-"""The verdict of one submission: the result object of ENGINE.md, version 1."""
+"""The verdict of one submission: the result object (version 1) described in docs/engine.md."""
 
 from __future__ import annotations
 
