@@ -166,6 +166,7 @@ class _Decoder:
         self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.error: str | None = None
         self.seen: set[tuple[str, Any]] = set()
+        self.messages: list[dict[str, Any]] = []
         self.thread = threading.Thread(target=self._loop, name="torchenstein-decoder",
                                        daemon=True)
         self.thread.start()
@@ -181,7 +182,7 @@ class _Decoder:
                     if key in self.seen:
                         raise wire.WireError(f"a `{key[0]}` message came twice")
                     self.seen.add(key)
-                    self.out.messages.append(message)
+                    self.messages.append(message)
                 except wire.WireError as exc:
                     self.error = str(exc)
         except DeadlineExceeded:
@@ -194,6 +195,7 @@ class _Decoder:
         if self.thread.is_alive():
             self.error = self.error or "the results took too long to read"
             _raise_in(self.thread, DeadlineExceeded)
+        self.out.messages = list(self.messages)  # a copy: a late decode changes nothing now
 
 
 class Supervisor:
@@ -256,6 +258,7 @@ class Supervisor:
         finally:
             ended.set()
             self.current = None
+        out.cancelled = out.cancelled or cancel.is_set()  # `Judge.cancel` may have killed it
         decoder.finish(by=max(time.monotonic() + 0.1, deadline + DECODE_SLACK_S))
         if decoder.error and not out.garbled:
             out.garbled = decoder.error

@@ -57,7 +57,7 @@ def test_compressed_records_are_refused_before_they_inflate(hostile):
         "import zipfile",
         "def double(x):",
         "    stored = zipfile.ZipFile(io.BytesIO(save({'phase': 'case', 'index': 0,",
-        "        'output': {'__tensor__': torch.zeros(32 << 20)}})))",
+        "        'output': {'__tensor__': torch.zeros(16 << 20)}})))",
         "    buf = io.BytesIO()",
         "    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED, compresslevel=1) as z:",
         "        for info in stored.infolist():",
@@ -68,7 +68,7 @@ def test_compressed_records_are_refused_before_they_inflate(hostile):
     r = hostile.run("act1.double", code)
     assert r.status is S.RUNTIME_ERROR, r.message
     assert "compressed" in r.message
-    assert rss_growth_mib(before) < 100  # 128 MiB would have been inflated in the judge
+    assert rss_growth_mib(before) < 100  # 2 x 64 MiB: inflated, then loaded
 
 
 def test_a_pickle_of_many_opcodes_is_refused_and_the_verdict_comes_in_time(hostile):
@@ -181,7 +181,7 @@ def test_a_flood_of_valid_items_does_not_stall_the_grading():
     code = src(
         "import torch",
         "def build_training_set(images, labels, is_test, seed):",
-        "    n = 2_000_000",
+        "    n = 500_000",
         "    return (images[:1].expand(n, *images.shape[1:]).contiguous(),",
         "            labels[:1].expand(n).contiguous())")
     with Judge(load_catalog()) as judge:
@@ -193,19 +193,30 @@ def test_a_flood_of_valid_items_does_not_stall_the_grading():
 
 # -- rules in locked-down puzzles ---------------------------------------------------------------
 
+# Calls the static check cannot name, made where the tracer does not look (with torch's function
+# tracing switched off, or on another thread), through the standard library that torch's own
+# modules expose as attributes.
+HIDDEN_SOFTMAX = "typing.operator.methodcaller('soft' + 'max', -1)"
+
+
 @pytest.mark.parametrize("puzzle,code", [
-    ("act1.probs", src("import typing", "def probs(x):",
-                       "    return typing.operator.methodcaller('soft' + 'max', -1)(x)")),
+    ("act1.probs", src("import torch, typing", "def probs(x):",
+                       "    with torch.DisableTorchFunction():",
+                       f"        return {HIDDEN_SOFTMAX}(x)")),
     ("act1.probs", src("import torch", "def probs(x):",
                        "    m = torch.nn.modules.container.operator.methodcaller",
-                       "    return m('soft' + 'max', -1)(x)")),
+                       "    with torch.DisableTorchFunction():",
+                       "        return m('soft' + 'max', -1)(x)")),
+    ("act1.probs", src("import torch, typing", "def probs(x):", "    out = []",
+                       f"    call = torch.serialization.functools.partial({HIDDEN_SOFTMAX})",
+                       "    t = torch.cuda.threading.Thread(target=lambda: out.append(call(x)))",
+                       "    t.start()", "    t.join()", "    return out[0]")),
     ("act1.probs", src("import torch", "def probs(x):",
-                       "    f = torch.serialization.functools.partial",
-                       "    return f(torch.softmax, dim=-1)(x)")),
-    ("act1.probs", src("import torch", "def probs(x):",
-                       "    return torch.builtins.getattr(torch, 'soft' + 'max')(x, -1)")),
-    ("act1.probs", src("import torch.nn.functional as F", "def probs(x):",
-                       "    return F.np.exp(x.numpy())")),
+                       "    with torch.DisableTorchFunction():",
+                       "        return torch.builtins.getattr(torch, 'soft' + 'max')(x, -1)")),
+    ("act1.probs", src("import torch", "import torch.nn.functional as F", "def probs(x):",
+                       "    e = F.np.exp(x.numpy())",
+                       "    return torch.from_numpy(e / e.sum(-1, keepdims=True))")),
     ("act1.squares", src("import torch", "def squares(x):",
                          "    return torch.stack(list(torch.builtins.map(lambda v: v * v, x)))")),
     ("act1.squares", src("import torch", "def squares(x):",
@@ -221,11 +232,14 @@ def test_the_standard_library_is_not_reached_through_torch(hostile, puzzle, code
 
 @pytest.mark.parametrize("code", [
     src("import torch", "def probs(x):", "    with torch.DisableTorchFunction():",
-        "        return torch.softmax(x, -1)"),
+        "        e = torch.exp(x - x.amax(-1, keepdim=True))",
+        "    return e / e.sum(-1, keepdim=True)"),
     src("import torch", "def probs(x):", "    with torch.DisableTorchFunctionSubclass():",
-        "        return torch.softmax(x, -1)"),
+        "        e = torch.exp(x - x.amax(-1, keepdim=True))",
+        "    return e / e.sum(-1, keepdim=True)"),
     src("import torch.nn.functional as F", "def probs(x):",
-        "    F.has_torch_function = lambda *a: False", "    return x.softmax(-1)"),
+        "    F.has_torch_function = lambda *a: False",
+        "    e = (x - x.amax(-1, keepdim=True)).exp()", "    return e / e.sum(-1, keepdim=True)"),
 ])
 def test_torch_function_tracing_cannot_be_switched_off(hostile, code):
     r = hostile.run("act1.probs", code)
@@ -234,11 +248,13 @@ def test_torch_function_tracing_cannot_be_switched_off(hostile, code):
 
 @pytest.mark.parametrize("code", [
     src("import torch", "def probs(x):", "    out = []",
-        "    t = torch.cuda.threading.Thread(target=lambda: out.append(x.softmax(-1)))",
-        "    t.start()", "    t.join()", "    return out[0]"),
+        "    t = torch.cuda.threading.Thread(target=lambda: out.append(x.exp()))",
+        "    t.start()", "    t.join()", "    e = out[0]",
+        "    return e / e.sum(-1, keepdim=True)"),
     src("import torch", "def probs(x):", "    out = []",
-        "    torch.threading._start_new_thread(lambda: out.append(x.softmax(-1)), ())",
-        "    return x"),
+        "    t = torch.threading.Timer(0.0, lambda: out.append(x.exp()))",
+        "    t.start()", "    t.join()", "    e = out[0]",
+        "    return e / e.sum(-1, keepdim=True)"),
 ])
 def test_threads_cannot_be_started_in_a_locked_down_puzzle(hostile, code):
     r = hostile.run("act1.probs", code)
