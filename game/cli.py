@@ -146,11 +146,12 @@ def _read_submission(path: str) -> bytes | None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    # The fork server starts first, as its own process: its `import torch` overlaps with the
-    # puzzles' loading and the judge's own import here.
-    from game.engine.supervisor import ForkServer
+    # The fork server starts first, as its own process, and is asked for the child as soon as
+    # the puzzle is known: its `import torch` and the child's start overlap with the judge's
+    # own import here.
+    from game.engine.supervisor import ForkServer, Supervisor, request
 
-    server = ForkServer(fork=False)
+    supervisor = Supervisor(ForkServer(fork=False))
     try:
         catalog = _catalog()
         if args.id not in catalog.puzzles:
@@ -160,12 +161,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         source = _read_submission(args.file)
         if source is None:
             return EXIT_USAGE
+        supervisor.start(request(catalog.puzzle(args.id).spec, args.device))
         from game.engine.judge import Judge
 
-        with Judge(catalog, device=args.device, server=server) as judge:
+        with Judge(catalog, device=args.device, supervisor=supervisor) as judge:
             result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
     finally:
-        server.close()
+        supervisor.server.close()
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
     else:

@@ -20,7 +20,7 @@ from game.core.content import Catalog, ContentError, Puzzle, load_catalog
 from game.core.result import Result, Status
 from game.engine import sandbox, wire
 from game.engine.checks import Case, Check
-from game.engine.supervisor import Cancelled, ForkServer, Outcome, Supervisor, kill
+from game.engine.supervisor import Cancelled, ForkServer, Outcome, Supervisor, kill, request
 from game.engine.verdict import Prepared, decide
 
 __all__ = ["Judge", "Cancelled", "ForkServer", "Outcome", "MIN_TIMED_NS"]
@@ -71,9 +71,10 @@ class Judge:
 
     def __init__(self, catalog: Catalog | None = None, *, device: str = "auto",
                  seccomp: bool = True, confine: bool = True,
-                 tmp_root: str | None = None, server: ForkServer | None = None) -> None:
-        """`server`: a fork server already started as its own process (the CLI starts one before
-        it imports torch, so both imports overlap); by default one is forked from here."""
+                 tmp_root: str | None = None, supervisor: Supervisor | None = None) -> None:
+        """`supervisor`: one whose fork server was started as its own process (the CLI starts
+        it, and asks for the child, before it imports torch); by default the fork server is
+        forked from here."""
         self.catalog = catalog or load_catalog()
         self.device = device
         self.seccomp = seccomp
@@ -84,7 +85,7 @@ class Judge:
         self._cancel = threading.Event()
         sandbox.not_dumpable()
         # Forked now, before any case or reference exists in this process's memory.
-        self._supervisor = Supervisor(server or ForkServer(fork=True))
+        self._supervisor = supervisor or Supervisor(ForkServer(fork=True))
 
     @property
     def _server(self) -> ForkServer:
@@ -170,12 +171,8 @@ class Judge:
             cases = [c for c in cases if c.example] or cases[:2]
         prepared = [self._prepare(check, c, gen, spec.kind) for c in cases]
         job = wire.encode_frame(self._job(puzzle, check, prepared, source, device))
-        # A puzzle that teaches multiprocessing declares it; only then may a child fork.
-        req = {"cpu_s": max(1.0, spec.limits.wall_s - 1), "memory_mb": spec.limits.memory_mb,
-               "device": device, "tmp_root": self.tmp_root,
-               "seccomp": self.seccomp and spec.rules.processes == 0,
-               "processes": spec.rules.processes, "network": spec.rules.network,
-               "confine": self.confine, "measure_memory": spec.limits.max_peak_mb is not None}
+        req = request(spec, device, seccomp=self.seccomp, confine=self.confine,
+                      tmp_root=self.tmp_root)
         outcome = self._supervisor.run(job, req, wall_s=spec.limits.wall_s,
                                        output_cap=spec.limits.output_kib * 1024,
                                        cancel=self._cancel)

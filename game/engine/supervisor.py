@@ -119,6 +119,18 @@ class ForkServer:
             os.waitpid(self.pid, 0)
 
 
+def request(spec: Any, device: str, *, seccomp: bool = True, confine: bool = True,
+            tmp_root: str | None = None) -> dict[str, Any]:
+    """What the fork server needs to start the child of a puzzle (`spec`: its PuzzleSpec). The
+    sandbox reads `processes` and `network` from the puzzle's rules."""
+    return {"cpu_s": max(1.0, spec.limits.wall_s - 1), "memory_mb": spec.limits.memory_mb,
+            "device": device, "tmp_root": tmp_root,
+            # A puzzle that teaches multiprocessing declares it; only then may a child fork.
+            "seccomp": seccomp and spec.rules.processes == 0,
+            "processes": spec.rules.processes, "network": spec.rules.network,
+            "confine": confine, "measure_memory": spec.limits.max_peak_mb is not None}
+
+
 def kill(pid: int) -> None:
     """SIGKILL the child's process group and the child."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -204,19 +216,23 @@ class Supervisor:
     def __init__(self, server: ForkServer) -> None:
         self.server = server
         self.current: int | None = None
+        self._started: tuple[dict[str, Any], int, int, int] | None = None
 
     def ensure_server(self) -> None:
         if not self.server.alive():
             self.server.close()
             self.server = ForkServer(fork=False)
 
-    def run(self, job: bytes, req: dict[str, Any], *, wall_s: float, output_cap: int,
-            cancel: threading.Event) -> Outcome:
-        """One child: `job` in, an Outcome out. Raises Cancelled when `cancel` was set."""
-        from game.engine import wire
-
+    def start(self, req: dict[str, Any]) -> None:
+        """Ask for the child now, before its job exists; it waits for the job that `run` (with
+        the same request) writes. The CLI does this before its own `import torch`, so the fork
+        server forks while the judge is still loading."""
         self.ensure_server()
-        out = Outcome()
+        self._discard()
+        self._started = (req, *self._request(req))
+
+    def _request(self, req: dict[str, Any]) -> tuple[int, int, int]:
+        """Send `req` with the child's three pipes; our ends: job (write), results, output."""
         job_r, job_w = os.pipe()
         res_r, res_w = os.pipe()
         io_r, io_w = os.pipe()
@@ -224,13 +240,56 @@ class Supervisor:
             # Big inputs and outputs cross in fewer round trips (each one a context switch).
             with contextlib.suppress(OSError):
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-        server = self.server
         try:
-            socket.send_fds(server.sock, [json.dumps(req).encode()], [job_r, res_w, io_w])
-            reply = json.loads(server.sock.recv(1 << 16))
+            socket.send_fds(self.server.sock, [json.dumps(req).encode()], [job_r, res_w, io_w])
+        except OSError:
+            for fd in (job_w, res_r, io_r):
+                os.close(fd)
+            raise
         finally:
             for fd in (job_r, res_w, io_w):
                 os.close(fd)
+        return job_w, res_r, io_r
+
+    def _discard(self) -> None:
+        """End a child started for a request that no run used."""
+        started, self._started = self._started, None
+        if started is None:
+            return
+        for fd in started[1:]:
+            with contextlib.suppress(OSError):
+                os.close(fd)  # the child reads the end of its job and stops
+        try:
+            self.server.sock.settimeout(30)
+            kill(json.loads(self.server.sock.recv(1 << 16))["pid"])
+            self.server.sock.recv(1 << 16)  # its exit
+        except (OSError, ValueError, KeyError):
+            self.server.close()
+        finally:
+            with contextlib.suppress(OSError):
+                self.server.sock.settimeout(None)
+
+    def run(self, job: bytes, req: dict[str, Any], *, wall_s: float, output_cap: int,
+            cancel: threading.Event) -> Outcome:
+        """One child: `job` in, an Outcome out. Raises Cancelled when `cancel` was set."""
+        from game.engine import wire
+
+        started = self._started
+        if started is not None and started[0] == req and self.server.alive():
+            self._started = None
+            job_w, res_r, io_r = started[1:]
+        else:
+            self._discard()
+            self.ensure_server()
+            job_w, res_r, io_r = self._request(req)
+        out = Outcome()
+        server = self.server
+        try:
+            reply = json.loads(server.sock.recv(1 << 16))
+        except BaseException:
+            for fd in (job_w, res_r, io_r):
+                os.close(fd)
+            raise
         pid = reply["pid"]
         self.current = pid
         out.base_rss_kib = server.rss_kib()  # what the child shares from its first moment
