@@ -146,28 +146,18 @@ def _read_submission(path: str) -> bytes | None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    # The fork server starts first, as its own process, and is asked for the child as soon as
-    # the puzzle is known: its `import torch` and the child's start overlap with the judge's
-    # own import here.
-    from game.engine.supervisor import ForkServer, Supervisor, request
+    catalog = _catalog()
+    if args.id not in catalog.puzzles:
+        print(f"error: unknown puzzle {args.id!r}; `python -m game list` shows them all",
+              file=sys.stderr)
+        return EXIT_USAGE
+    source = _read_submission(args.file)
+    if source is None:
+        return EXIT_USAGE
+    from game.engine.judge import Judge
 
-    supervisor = Supervisor(ForkServer(fork=False))
-    try:
-        catalog = _catalog()
-        if args.id not in catalog.puzzles:
-            print(f"error: unknown puzzle {args.id!r}; `python -m game list` shows them all",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        source = _read_submission(args.file)
-        if source is None:
-            return EXIT_USAGE
-        supervisor.start(request(catalog.puzzle(args.id).spec, args.device))
-        from game.engine.judge import Judge
-
-        with Judge(catalog, device=args.device, supervisor=supervisor) as judge:
-            result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
-    finally:
-        supervisor.server.close()
+    with Judge(catalog, device=args.device) as judge:
+        result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
     if args.json:
         sys.stdout.write(result.model_dump_json() + "\n")
     else:

@@ -71,10 +71,7 @@ class Judge:
 
     def __init__(self, catalog: Catalog | None = None, *, device: str = "auto",
                  seccomp: bool = True, confine: bool = True,
-                 tmp_root: str | None = None, supervisor: Supervisor | None = None) -> None:
-        """`supervisor`: one whose fork server was started as its own process (the CLI starts
-        it, and asks for the child, before it imports torch); by default the fork server is
-        forked from here."""
+                 tmp_root: str | None = None) -> None:
         self.catalog = catalog or load_catalog()
         self.device = device
         self.seccomp = seccomp
@@ -84,8 +81,12 @@ class Judge:
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         sandbox.not_dumpable()
+        # The first backward through some formulas imports torch's symbolic-shapes machinery
+        # (sympy and all, ~0.5 s); imported once here, before the fork, the fork server inherits
+        # it instead of importing it again beside the judge's first reference.
+        import torch.fx.experimental.symbolic_shapes  # noqa: F401
         # Forked now, before any case or reference exists in this process's memory.
-        self._supervisor = supervisor or Supervisor(ForkServer(fork=True))
+        self._supervisor = Supervisor(ForkServer(fork=True))
 
     @property
     def _server(self) -> ForkServer:

@@ -27,10 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from game.engine import forkserver
-
-# `wire` (and with it torch) is imported where frames are read, not here: the CLI starts a fork
-# server through this module before its own `import torch` is done.
+from game.engine import forkserver, wire
 
 GRACE_S = 0.5  # after the child ends: time for its last frames to arrive
 DECODE_SLACK_S = 0.5  # past the wall limit, the most the decoder may still take
@@ -184,8 +181,6 @@ class _Decoder:
         self.thread.start()
 
     def _loop(self) -> None:
-        from game.engine import wire
-
         try:
             while (payload := self.queue.get()) is not None and self.error is None:
                 try:
@@ -216,20 +211,11 @@ class Supervisor:
     def __init__(self, server: ForkServer) -> None:
         self.server = server
         self.current: int | None = None
-        self._started: tuple[dict[str, Any], int, int, int] | None = None
 
     def ensure_server(self) -> None:
         if not self.server.alive():
             self.server.close()
             self.server = ForkServer(fork=False)
-
-    def start(self, req: dict[str, Any]) -> None:
-        """Ask for the child now, before its job exists; it waits for the job that `run` (with
-        the same request) writes. The CLI does this before its own `import torch`, so the fork
-        server forks while the judge is still loading."""
-        self.ensure_server()
-        self._discard()
-        self._started = (req, *self._request(req))
 
     def _request(self, req: dict[str, Any]) -> tuple[int, int, int]:
         """Send `req` with the child's three pipes; our ends: job (write), results, output."""
@@ -251,37 +237,11 @@ class Supervisor:
                 os.close(fd)
         return job_w, res_r, io_r
 
-    def _discard(self) -> None:
-        """End a child started for a request that no run used."""
-        started, self._started = self._started, None
-        if started is None:
-            return
-        for fd in started[1:]:
-            with contextlib.suppress(OSError):
-                os.close(fd)  # the child reads the end of its job and stops
-        try:
-            self.server.sock.settimeout(30)
-            kill(json.loads(self.server.sock.recv(1 << 16))["pid"])
-            self.server.sock.recv(1 << 16)  # its exit
-        except (OSError, ValueError, KeyError):
-            self.server.close()
-        finally:
-            with contextlib.suppress(OSError):
-                self.server.sock.settimeout(None)
-
     def run(self, job: bytes, req: dict[str, Any], *, wall_s: float, output_cap: int,
             cancel: threading.Event) -> Outcome:
         """One child: `job` in, an Outcome out. Raises Cancelled when `cancel` was set."""
-        from game.engine import wire
-
-        started = self._started
-        if started is not None and started[0] == req and self.server.alive():
-            self._started = None
-            job_w, res_r, io_r = started[1:]
-        else:
-            self._discard()
-            self.ensure_server()
-            job_w, res_r, io_r = self._request(req)
+        self.ensure_server()
+        job_w, res_r, io_r = self._request(req)
         out = Outcome()
         server = self.server
         try:
@@ -331,8 +291,6 @@ class Supervisor:
     def _pump(self, pid: int, job: bytes, job_w: int, res_r: int, io_r: int, out: Outcome,
               reader: Any, decoder: _Decoder, output_cap: int) -> None:
         """Move bytes until the child has ended and its pipes are drained."""
-        from game.engine import wire
-
         server = self.server
         sel = selectors.DefaultSelector()
         for fd in (job_w, res_r, io_r):
