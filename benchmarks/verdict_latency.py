@@ -1,10 +1,14 @@
-"""Verdict latency on act1.gelu, all figures measured in one run.
+"""Verdict latency, all figures measured in one run.
 
-(a) warm: >= 20 submissions through one judge (fork server already warm);
+(a) warm: >= 20 submissions of act1.gelu's solution through one judge (fork server warm);
 (b) cold: from creating the judge (torch already imported, as in the CLI) to the first verdict;
-(c) naive: a fresh `python` process per check that imports torch and runs the same checks.
+(c) naive: a fresh `python` process per check that imports torch and runs the same checks;
+(d) every puzzle's own solution, warm, median of 3 (training puzzles marked: a harness, or a
+    wall limit above 10 s), and the p90 of the others;
+(e) `python -m game verify` from a cold start against a bare `python -c "import torch"`, run
+    alternately, medians compared.
 
-The last line is exactly:
+The summary line is exactly:
 warm_p50_ms=<n> cold_first_ms=<n> naive_p50_ms=<n> speedup=<naive/warm>
 """
 
@@ -20,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SOLUTION = (ROOT / "puzzles" / "act1" / "gelu" / "solution.py").read_text()
+GELU = ROOT / "puzzles" / "act1" / "gelu"
+SOLUTION = (GELU / "solution.py").read_text()
 
 # The naive way: one interpreter per check, doing the same work in-process.
 NAIVE = """
@@ -40,10 +45,51 @@ sys.exit(1 if bad else 0)
 """
 
 
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.9 + 0.5) - 1)]
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert proc.returncode == 0, proc.stderr.decode()[-500:]
+    return elapsed
+
+
+def per_puzzle(judge, catalog, rounds: int) -> list[tuple[str, float, bool]]:
+    """(puzzle id, median ms of its own solution, is it a training puzzle)."""
+    rows = []
+    for puzzle in catalog.ordered_puzzles():
+        times = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            result = judge.verify(puzzle.id, puzzle.solution)
+            times.append((time.perf_counter() - t) * 1000)
+            assert result.passed, f"{puzzle.id}: {result.message}"
+        training = puzzle.file("harness.py").is_file() or puzzle.spec.limits.wall_s > 10
+        rows.append((puzzle.id, statistics.median(times), training))
+    return rows
+
+
+def cold_cli(rounds: int) -> tuple[float, float]:
+    """Medians (ms) of a cold `python -m game verify` and of a bare `import torch`."""
+    verify = [sys.executable, "-m", "game", "verify", "act1.gelu", str(GELU / "solution.py")]
+    bare = [sys.executable, "-c", "import torch"]
+    cli, torch_only = [], []
+    for _ in range(rounds):  # alternated, so both see the same machine
+        torch_only.append(timed(bare))
+        cli.append(timed(verify))
+    return statistics.median(cli), statistics.median(torch_only)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm", type=int, default=30, help="warm submissions (>= 20)")
     parser.add_argument("--naive", type=int, default=5, help="naive fresh-process checks")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per puzzle's solution")
+    parser.add_argument("--cold", type=int, default=5, help="cold CLI runs (and bare imports)")
     args = parser.parse_args()
 
     import torch  # noqa: F401 - the CLI has torch loaded before it creates the judge
@@ -64,6 +110,7 @@ def main() -> None:
         result = judge.verify("act1.gelu", SOLUTION)
         warm.append((time.perf_counter() - t) * 1000)
         assert result.passed, result.message
+    rows = per_puzzle(judge, catalog, args.rounds)
     judge.close()
 
     sub = ROOT / "benchmarks" / ".naive_submission.py"
@@ -71,19 +118,23 @@ def main() -> None:
     naive = []
     try:
         for _ in range(args.naive):
-            t = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", NAIVE,
-                                   str(ROOT / "puzzles" / "act1" / "gelu" / "check.py"),
-                                   str(sub)], cwd=ROOT, capture_output=True)
-            naive.append((time.perf_counter() - t) * 1000)
-            assert proc.returncode == 0, proc.stderr.decode()[-500:]
+            naive.append(timed([sys.executable, "-c", NAIVE, str(GELU / "check.py"), str(sub)]))
     finally:
         sub.unlink(missing_ok=True)
+    cli_ms, torch_ms = cold_cli(args.cold)
 
+    print(f"per puzzle, own solution, warm, median of {args.rounds}:")
+    for pid, ms, training in rows:
+        print(f"  {pid:28} {ms:7.0f} ms" + ("  (training)" if training else ""))
+    quick = [ms for _, ms, training in rows if not training]
+    print(f"non-training puzzles: n={len(quick)} p50={statistics.median(quick):.0f} ms "
+          f"p90={p90(quick):.0f} ms")
+    print(f"cold CLI: verify_p50_ms={cli_ms:.0f} import_torch_p50_ms={torch_ms:.0f} "
+          f"ratio={cli_ms / torch_ms:.2f}")
     warm_p50 = statistics.median(warm)
     naive_p50 = statistics.median(naive)
-    print(f"warm verdicts: n={len(warm)} p50={warm_p50:.0f} ms "
-          f"p90={sorted(warm)[int(len(warm) * 0.9) - 1]:.0f} ms max={max(warm):.0f} ms")
+    print(f"warm verdicts: n={len(warm)} p50={warm_p50:.0f} ms p90={p90(warm):.0f} ms "
+          f"max={max(warm):.0f} ms")
     print(f"naive fresh-process checks: n={len(naive)} p50={naive_p50:.0f} ms")
     print(f"warm_p50_ms={warm_p50:.0f} cold_first_ms={cold_ms:.0f} "
           f"naive_p50_ms={naive_p50:.0f} speedup={naive_p50 / warm_p50:.1f}")

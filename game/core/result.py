@@ -1,11 +1,12 @@
-"""The verdict of one submission: the result object of ENGINE.md, version 1."""
+"""The verdict of one submission: the result object (version 1) described in docs/engine.md."""
 
 from __future__ import annotations
 
+import re
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from game.core.figures import MAX_FIGURES, Figure
 
@@ -51,7 +52,31 @@ def worst(statuses: list[Status]) -> Status:
     return Status.PASS
 
 
-class TestResult(BaseModel):
+# Lone surrogates, and control characters other than tab and newline: a surrogate cannot be
+# encoded as UTF-8 (JSON output would fail) and escape sequences would repaint a terminal.
+_BAD_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """`text` with every lone surrogate and control character (tab and newline excepted)
+    replaced by U+FFFD, and a carriage return by a newline."""
+    if not _BAD_TEXT.search(text):
+        return text
+    return _BAD_TEXT.sub(lambda m: "\n" if m.group() == "\r" else "\ufffd", text)
+
+
+class _Clean(BaseModel):
+    """Every string field is cleaned when it is set, at construction or later."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+class TestResult(_Clean):
     """One case: what was run and how it went."""
 
     name: str
@@ -65,7 +90,7 @@ class TestResult(BaseModel):
     mismatch: str | None = None
 
 
-class ConstraintResult(BaseModel):
+class ConstraintResult(_Clean):
     """One rule check; `line`/`col` are 1-based positions in the player's file."""
 
     rule: str
@@ -83,7 +108,7 @@ class Metrics(BaseModel):
     params: int | None = None
 
 
-class Result(BaseModel):
+class Result(_Clean):
     """What `verify --json` prints and what the TUI shows."""
 
     version: Literal[1] = 1

@@ -105,6 +105,8 @@ def odd_tensor(t: torch.Tensor, *, received: bool = False) -> str | None:
         return f"{layout} tensor: return an ordinary dense tensor (`.to_dense()`)"
     if t.is_meta:
         return "tensor on the meta device: it has a shape but no values"
+    if t.is_quantized:
+        return "quantized tensor: return an ordinary tensor (`.dequantize()`)"
     if received and t.numel() and t.numel() * t.element_size() > t.untyped_storage().nbytes():
         # Only a forged result can arrive like this (results are copied densely): an expanded
         # view whose reading would take far more memory than its bytes.

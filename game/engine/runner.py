@@ -12,7 +12,6 @@ import __future__
 import builtins
 import io
 import os
-import struct
 import sys
 import threading
 import time
@@ -23,8 +22,8 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 
+from game.engine import lockdown, sandbox, wire
 from game.engine import rules as static_rules
-from game.engine import sandbox
 from game.engine.compare import odd_tensor
 from game.engine.memory import PeakMemory
 
@@ -37,10 +36,7 @@ class _Out:
         self.fd = fd
 
     def send(self, message: dict[str, Any]) -> None:
-        buf = io.BytesIO()
-        torch.save(message, buf)
-        data = buf.getvalue()
-        view = memoryview(struct.pack("<Q", len(data)) + data)
+        view = memoryview(wire.encode_frame(message))
         while view:
             n = os.write(self.fd, view)
             view = view[n:]
@@ -277,9 +273,13 @@ class ImaginedMachine:
                 accelerator() is not None)
 
 
-def _namespace(job: dict, tracer: Tracer) -> dict[str, Any]:
+def _namespace(job: dict, tracer: Tracer, refusals: lockdown.Refusals) -> dict[str, Any]:
     ns: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
     inject = job.get("inject")
+    if job["rules"].get("lockdown"):
+        keep = set(job["rules"].get("allowed_names") or ()) | set(inject or ())
+        ns["__builtins__"] = lockdown.locked_builtins(
+            refusals, loops=job["rules"].get("loops", True), keep=keep)
     if inject:
         from game.engine.checks import tensor_exam
 
@@ -292,7 +292,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     """Run one submission. Returns the exit code of the child."""
     out = _Out(result_fd)
     with os.fdopen(job_fd, "rb") as fh:
-        job = torch.load(io.BytesIO(fh.read()), weights_only=True)
+        job = wire.load_job(fh.read())
     # The device first: an address-space limit would stop CUDA from mapping its memory, so it
     # applies on CPU only (CUDA's own out-of-memory error stands in for it there).
     try:
@@ -355,7 +355,10 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     guard = RecursionGuard()
     if job["rules"].get("loops", True) is False:
         guard.install()
-    ns = _namespace(job, tracer)
+    refusals = lockdown.Refusals()
+    if job["rules"].get("lockdown"):
+        lockdown.forbid_threads(refusals)
+    ns = _namespace(job, tracer, refusals)
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = capture
     try:
@@ -368,12 +371,15 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
         sys.stdout, sys.stderr = real_out, real_err
         out.send({"phase": "module_error", "kind": error_kind(exc),
                   "traceback": trimmed_traceback(exc, lines), "output": capture.take(),
-                  "loop": guard.take()})
+                  "loop": guard.take(), "refused": refusals.take()})
         return 0
     entry = ns.get(job["entry"])
     sys.stdout, sys.stderr = real_out, real_err
+    refused = refusals.take()
     out.send({"phase": "loaded", "output": capture.take(), "calls": sorted(tracer.calls),
-              "traced": loaded_traced, "loop": guard.take()})
+              "traced": loaded_traced, "loop": guard.take(), "refused": refused})
+    if refused:
+        return 0
     tracer.calls.clear()
     problem = _signature_problem(entry, job)
     if problem:
@@ -398,12 +404,15 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
                 if case.get("machine"):
                     # The module runs again on the imagined machine: a device computed once at
                     # import time, or a cached answer, is computed there too.
-                    fresh = _namespace(job, tracer)
+                    fresh = _namespace(job, tracer, refusals)
                     exec(code, fresh)
                     call = fresh.get(job["entry"])
                 if job["kind"] == "class":
                     call = _build(call, case, device)
-                    message["params"] = _count_params(call)
+                    if job.get("send_params"):
+                        message["params"] = _param_tensors(call)
+                    elif (count := _count_params(call)) is not None:
+                        message["param_count"] = count
                 with meter:
                     start = time.perf_counter_ns()
                     result = harness_run(call, *args) if harness_run else call(*args)
@@ -427,9 +436,10 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
             sys.stdout, sys.stderr = real_out, real_err
         message["calls"] = sorted(tracer.calls)
         message["loop"] = guard.take()
+        message["refused"] = refusals.take()
         tracer.calls.clear()
         message["output_text"] = capture.take()
-        if message["loop"]:
+        if message["loop"] or message["refused"]:
             out.send(message)  # a loop found at run time ends the run: the verdict is made
             break
         if "error" not in message:
@@ -464,10 +474,43 @@ def _build(cls: Any, case: dict, device: torch.device) -> Any:
     return module.to(device) if isinstance(module, torch.nn.Module) else module
 
 
+def _parameters(module: Any) -> list[torch.Tensor]:
+    """Every parameter registered anywhere in `module`, found by walking its own dictionaries
+    (never `parameters()`, `state_dict()` or anything else a subclass can override)."""
+    found: list[torch.Tensor] = []
+    seen: set[int] = set()
+    stack = [module]
+    while stack:
+        m = stack.pop()
+        if id(m) in seen or not isinstance(m, torch.nn.Module):
+            continue
+        seen.add(id(m))
+        state = object.__getattribute__(m, "__dict__")
+        found += [p for p in dict.values(state.get("_parameters") or {}) if p is not None]
+        stack += [c for c in dict.values(state.get("_modules") or {}) if c is not None]
+    return found
+
+
 def _count_params(module: Any) -> int | None:
     if not isinstance(module, torch.nn.Module):
         return None
-    return sum(p.numel() for p in module.parameters())
+    return sum(p.numel() for p in _parameters(module))
+
+
+def _param_tensors(module: Any) -> list[torch.Tensor]:
+    """The parameters as CPU tensors that share storage exactly as the originals do, for the
+    judge to count (a tied weight arrives once)."""
+    copies: dict[int, Any] = {}
+    out = []
+    for p in _parameters(module):
+        storage = p.untyped_storage()
+        key = storage.data_ptr() or id(storage)
+        if key not in copies:
+            copies[key] = storage.cpu() if p.device.type != "cpu" else storage
+        t = torch.empty(0, dtype=p.dtype)
+        t.set_(copies[key], p.storage_offset(), p.shape, p.stride())
+        out.append(t)
+    return out
 
 
 def _clone_inputs(value: Any) -> Any:

@@ -103,6 +103,11 @@ def _shape_problems(got, images):
         return Mismatch("shape", f"train_images: shape {tuple(out_x.shape)}; each image must "
                         f"keep its shape {trailing}: (count, *{trailing})",
                         f"(2·T, *{trailing})", str(tuple(out_x.shape)))
+    if len(out_x) > 2 * len(images):  # checked before any image is walked
+        return Mismatch("shape", f"train_images holds {len(out_x):,} images, but the pool has "
+                        f"only {len(images):,}: at most two samples (kept and augmented) can "
+                        "come from each training image", f"(2·T, *{trailing})",
+                        str(tuple(out_x.shape)))
     if out_y.dim() != 1 or len(out_y) != len(out_x):
         return Mismatch("shape", f"train_labels: shape {tuple(out_y.shape)}; expected "
                         f"({len(out_x)},), one label per image", f"({len(out_x)},)",
