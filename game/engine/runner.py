@@ -335,6 +335,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     out.send({"phase": "device", "device": str(device)})
 
     harness_run = None
+    harness_builds = False
     if job.get("harness"):
         # The puzzle's own child-side code (trusted, from its folder): it builds what cannot
         # travel as tensors (a model, an optimizer, a DataLoader) and calls the entry.
@@ -342,6 +343,9 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
             harness_ns: dict[str, Any] = {"__name__": "torchenstein_harness"}
             exec(compile(job["harness"], HARNESS, "exec", dont_inherit=True), harness_ns)
             harness_run = harness_ns["run"]
+            # A harness that builds a class puzzle's module itself (around objects that cannot
+            # travel as plain data) receives the class rather than a built module.
+            harness_builds = harness_ns.get("BUILDS_ENTRY") is True
         except BaseException as exc:  # noqa: BLE001 - the puzzle's fault, reported as such
             out.send({"phase": "harness_error",
                       "message": f"{type(exc).__name__}: {exc}"[:2000]})
@@ -407,7 +411,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
                     fresh = _namespace(job, tracer, refusals)
                     exec(code, fresh)
                     call = fresh.get(job["entry"])
-                if job["kind"] == "class":
+                if job["kind"] == "class" and not harness_builds:
                     call = _build(call, case, device)
                     if job.get("send_params"):
                         message["params"] = _param_tensors(call)
