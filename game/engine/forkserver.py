@@ -23,6 +23,7 @@ Messages to the judge: {"pid": N} when the child exists, then {"pid", "exit_code
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -38,6 +39,8 @@ import time
 from game.engine import sandbox
 
 MAX_FDS = 3  # job (read end), result (write end), stdout+stderr (write end)
+# The child's exit code when its set-up or the runner itself failed (not a submission's exit).
+BROKEN = 74
 
 
 def parents() -> dict[int, int]:
@@ -171,8 +174,15 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
         from game.engine import runner
 
         code = runner.main(3, 4, req)
+    except SystemExit:
+        code = 71  # the submission's own sys.exit, which the runner lets through: no result
     except BaseException:  # noqa: BLE001 - a child must never return into the server loop
-        code = 71
+        # Not the submission's exit: the set-up (or the runner) broke. Say why on the captured
+        # output, so that the verdict can name it.
+        with contextlib.suppress(BaseException):
+            os.write(2, f"\n{type(sys.exc_info()[1]).__name__}: {sys.exc_info()[1]}\n"
+                     .encode(errors="replace")[-1000:])
+        code = BROKEN
     finally:
         os._exit(code)
 

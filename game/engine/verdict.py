@@ -19,6 +19,7 @@ from game.core.content import Puzzle
 from game.core.result import ConstraintResult, Metrics, Result, Status, TestResult, worst
 from game.engine.checks import Case, Check, Context, summarise_inputs
 from game.engine.compare import Mismatch, compare, decode, describe
+from game.engine.forkserver import BROKEN
 from game.engine.rules import banned_name, count_lines
 from game.engine.supervisor import DeadlineExceeded, Outcome, call_with_deadline
 
@@ -193,6 +194,14 @@ def _crashes(v: Verdict, out: Outcome) -> None:
                "ran; the checker restarts it. Nothing in a submission may signal other "
                "processes.")
     code = out.exit_code
+    if code == BROKEN and out.phase("done") is None:
+        said = out.stdio.decode("utf-8", "replace").strip().splitlines()
+        why = f" ({said[-1][:300]})" if said else ""
+        if out.phase("hello") is None:  # before any line of the submission ran
+            v.flag(Status.INTERNAL_ERROR, f"The sandbox could not set up the run{why}.")
+        else:
+            v.flag(Status.RUNTIME_ERROR, f"The run broke down after your file was loaded{why}. "
+                   "Code that replaces parts of torch or of the standard library can do this.")
     if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
         if -code == signal.SIGKILL:
             v.flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "

@@ -124,3 +124,21 @@ def test_a_broken_harness_is_the_puzzles_fault(judge, tmp_path):
     with Judge(load_catalog(root)) as own:
         result = own.verify("act1.harnessed", fixture("harnessed", "solution.py"))
     assert result.status is Status.INTERNAL_ERROR and "harness.py" in result.message
+
+
+def test_a_sandbox_that_fails_to_set_up_is_not_blamed_on_the_player(monkeypatch):
+    from game.engine import sandbox
+
+    def broken() -> bool:
+        raise RuntimeError("capabilities could not be dropped")
+
+    monkeypatch.setattr(sandbox, "drop_capabilities", broken)
+    with Judge(load_catalog(FIXTURES)) as own:
+        result = own.verify("act1.double", fixture("double", "solution.py"))
+    assert result.status is Status.INTERNAL_ERROR, result.message
+    assert "capabilities could not be dropped" in result.message
+
+
+def test_the_players_own_exit_is_still_no_result(judge):
+    result = judge.verify("act1.double", "import sys\n\ndef double(x):\n    sys.exit(3)\n")
+    assert result.status is Status.NO_RESULT, result.message
