@@ -42,6 +42,19 @@ class Rules(Strict):
     # "loopback": the declared processes may talk over 127.0.0.1 (e.g. a gloo process group);
     # no other network, ever.
     network: Literal["none", "loopback"] = "none"
+    # Public torch modules a locked-down puzzle may reach besides torch, torch.nn,
+    # torch.nn.functional, torch.linalg, torch.special, torch.fft and math.
+    modules: list[str] = Field(default_factory=list)
+
+    @field_validator("modules")
+    @classmethod
+    def _public_torch(cls, value: list[str]) -> list[str]:
+        for name in value:
+            parts = name.split(".")
+            if parts[0] != "torch" or len(parts) < 2 or any(p.startswith("_") or not
+                                                             p.isidentifier() for p in parts):
+                raise ValueError(f"{name!r} is not a public torch module")
+        return value
     lockdown: bool | None = None
     profile: Literal["exam"] | None = None
 

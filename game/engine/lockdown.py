@@ -29,6 +29,9 @@ from game.engine.rules import ESCAPE_NAMES, LOOP_CALLS
 
 ALLOWED_MODULES = frozenset({"torch", "torch.nn", "torch.nn.functional", "torch.linalg",
                              "torch.special", "torch.fft", "math"})
+# Public torch modules a puzzle adds for itself (`[rules] modules`, e.g. torch.distributed for
+# a data-parallel puzzle); set once per child, before the submission loads.
+EXTRA_MODULES: set[str] = set()
 # Imported for annotations only; their attributes are checked like any other.
 ANNOTATION_MODULES = frozenset({"typing", "__future__"})
 # Where the callables a public API hands out may come from.
@@ -64,7 +67,7 @@ def _refusal(owner: str, name: str, value: Any) -> str | None:
     if name.startswith("_"):
         return f"{shown} is private and is not allowed here"
     if isinstance(value, types.ModuleType):
-        if value.__name__ in ALLOWED_MODULES:
+        if value.__name__ in ALLOWED_MODULES or value.__name__ in EXTRA_MODULES:
             return None
         return (f"{shown} is the module `{value.__name__}`, which is not allowed here; this "
                 "puzzle needs only torch, torch.nn, torch.nn.functional, torch.linalg, "
@@ -124,7 +127,7 @@ def guarded_import(refusals: Refusals):
 
     def _import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
                 level: int = 0) -> Any:
-        if level or name not in ALLOWED_MODULES | ANNOTATION_MODULES:
+        if level or name not in ALLOWED_MODULES | ANNOTATION_MODULES | EXTRA_MODULES:
             raise refusals.refuse("module_reach", f"importing `{name}` is not allowed here; "
                                   "this puzzle needs only the public parts of torch and math")
         module = real_import(name, globals, locals, fromlist, level)
@@ -139,7 +142,9 @@ def locked_builtins(refusals: Refusals, *, loops: bool, keep: set[str]) -> dict[
     """The builtins of a locked-down submission: no escape hatches, no loop builtins when loops
     are not allowed (`keep`: names the puzzle hands over itself), and a guarded import."""
     names = dict(vars(builtins))
-    for name in ESCAPE_NAMES | (set() if loops else LOOP_CALLS):
+    # `super` stays: the static rules allow exactly `super().__init__()`, and a module's
+    # __init__ cannot run without it.
+    for name in (ESCAPE_NAMES - {"super"}) | (set() if loops else LOOP_CALLS):
         if name not in keep:
             names.pop(name, None)
     names["__import__"] = guarded_import(refusals)

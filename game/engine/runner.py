@@ -360,6 +360,7 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     if job["rules"].get("loops", True) is False:
         guard.install()
     refusals = lockdown.Refusals()
+    lockdown.EXTRA_MODULES.update(job["rules"].get("modules") or ())
     if job["rules"].get("lockdown"):
         lockdown.forbid_threads(refusals)
     ns = _namespace(job, tracer, refusals)

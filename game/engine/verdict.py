@@ -26,9 +26,11 @@ from game.engine.supervisor import DeadlineExceeded, Outcome, call_with_deadline
 # The child's work around the calls (loading the file, building the arguments, encoding the
 # results) that the time figure from outside may hold besides the calls themselves.
 TIME_ALLOWANCE_NS = 30_000_000
-# The child's resident memory beyond the fork server's that is not the calls' own (its modules,
-# the job, the encoded results): the meter from outside must exceed a budget by this much.
-RSS_ALLOWANCE = 64 << 20
+# The child's resident memory beyond the fork server's that is not the calls' own: the job, the
+# encoded results, and above all the pages of torch's libraries that a kernel used for the first
+# time faults in (an attention over 4096 keys alone brings in a few hundred MiB). The meter from
+# outside must exceed a budget by this much, so it catches gross escapes only.
+RSS_ALLOWANCE = 512 << 20
 
 
 @dataclass
@@ -202,7 +204,8 @@ def _crashes(v: Verdict, out: Outcome) -> None:
         else:
             v.flag(Status.RUNTIME_ERROR, f"The run broke down after your file was loaded{why}. "
                    "Code that replaces parts of torch or of the standard library can do this.")
-    if code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU:
+    if (code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU
+            and not out.quota_exceeded):  # killed by the fork server for its quota
         if -code == signal.SIGKILL:
             v.flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
                    "for using too much memory.")

@@ -48,3 +48,15 @@ def test_wrong_mutant_verdict_is_reported(tmp_path):
     toml.write_text(toml.read_text().replace('verdict = "wrong_answer"', 'verdict = "pass"'))
     catalog = load_catalog(root)
     assert any("mutants" in p.message for p in catalog.problems)
+
+
+def test_a_puzzle_may_add_only_public_torch_modules_to_its_lockdown():
+    import pytest
+    from pydantic import ValidationError
+
+    from game.core.models import Rules
+
+    assert Rules(modules=["torch.distributed"]).modules == ["torch.distributed"]
+    for bad in (["os"], ["torch._C"], ["torch"], ["torch.distributed._tensor"], ["torch.x y"]):
+        with pytest.raises(ValidationError):
+            Rules(modules=bad)
