@@ -40,7 +40,7 @@ test: setup-test
 	sh tests/browser/install_browser.sh
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/torchenstein author check
 
 bench: setup
