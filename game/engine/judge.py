@@ -21,7 +21,7 @@ from game.core.result import Result, Status
 from game.engine import sandbox, wire
 from game.engine.checks import Case, Check
 from game.engine.supervisor import Cancelled, ForkServer, Outcome, Supervisor, kill, request
-from game.engine.verdict import Prepared, decide, time_limit_message
+from game.engine.verdict import Prepared, clone_values, decide, time_limit_message
 
 __all__ = ["Judge", "Cancelled", "ForkServer", "Outcome", "MIN_TIMED_NS", "time_limit_message"]
 
@@ -215,7 +215,7 @@ class Judge:
                  kind: str = "function") -> Prepared:
         """The case's expected value (and input gradients), computed on clones of its inputs."""
         want_grad = check.grad if case.grad is None else case.grad
-        args = _clone(case.args)
+        args = clone_values(case.args)
         leaves = _float_leaves(args) if want_grad else []
         for t in leaves:
             t.requires_grad_(True)
@@ -235,14 +235,6 @@ class Judge:
                 grads = [g.detach() if g is not None else None for g in got]
                 upstream = upstream_list[0] if len(upstream_list) == 1 else tuple(upstream_list)
         return Prepared(case, _detach(expected), grads, upstream, ref_ns)
-
-
-def _clone(value: Any) -> Any:
-    if type(value) is torch.Tensor:
-        return value.detach().clone()
-    if type(value) in (tuple, list):
-        return type(value)(_clone(v) for v in value)
-    return value
 
 
 def _float_leaves(value: Any) -> list[torch.Tensor]:

@@ -27,10 +27,11 @@ from game.engine.supervisor import DeadlineExceeded, Outcome, call_with_deadline
 # results) that the time figure from outside may hold besides the calls themselves.
 TIME_ALLOWANCE_NS = 30_000_000
 # The child's resident memory beyond the fork server's that is not the calls' own: the job, the
-# encoded results, and above all the pages of torch's libraries that a kernel used for the first
-# time faults in (an attention over 4096 keys alone brings in a few hundred MiB). The meter from
-# outside must exceed a budget by this much, so it catches gross escapes only.
-RSS_ALLOWANCE = 512 << 20
+# encoded results, the allocator's caches, and above all the pages of torch's libraries that a
+# kernel used for the first time faults in (an attention over 4096 keys alone has brought in
+# over 600 MiB). The meter from outside must exceed a budget by this much, so it catches gross
+# escapes (a numpy array, a thread's tensors of a GiB or more), not small ones.
+RSS_ALLOWANCE = 1 << 30
 
 
 @dataclass
@@ -336,7 +337,8 @@ def judge_case(check: Check, prep: Prepared, msg: dict[str, Any], ctx: Context,
         if found:
             return found
     if check.check_mutation and "inputs_after" in msg:
-        found = compare(list(_clone(case.args)), msg["inputs_after"], path="input", exact=True)
+        found = compare(list(clone_values(case.args)), msg["inputs_after"], path="input",
+                        exact=True)
         if found:
             return Mismatch("mutated", "your function changed its input "
                             f"({found.message}); work on a copy or use out-of-place "
@@ -456,9 +458,10 @@ def _memory_budget(v: Verdict, puzzle: Puzzle, prepared: list[Prepared], out: Ou
         v.flag(Status.WRONG_ANSWER, text)
 
 
-def _clone(value: Any) -> Any:
+def clone_values(value: Any) -> Any:
+    """Detached copies of the tensors in `value` (and in its tuples and lists)."""
     if type(value) is torch.Tensor:
         return value.detach().clone()
     if type(value) in (tuple, list):
-        return type(value)(_clone(v) for v in value)
+        return type(value)(clone_values(v) for v in value)
     return value
