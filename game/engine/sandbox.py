@@ -458,6 +458,22 @@ def forbid_new_processes() -> bool:
     return libc().prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
 
 
+def private_kib(pid: int | str = "self") -> int | None:
+    """A process's private resident memory (anonymous pages and shared-memory pages: what its
+    own allocations hold, not the library pages it maps), from /proc; None once it has gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    total, found = 0, 0
+    for line in text.splitlines():
+        if line.startswith((b"RssAnon:", b"RssShmem:")):
+            total += int(line.split()[1])
+            found += 1
+    return total if found == 2 else None
+
+
 def vm_size_bytes() -> int:
     """Current virtual memory size of this process."""
     with open("/proc/self/status") as fh:

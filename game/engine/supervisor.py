@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from game.engine import forkserver, wire
+from game.engine import forkserver, sandbox, wire
 
 GRACE_S = 0.5  # after the child ends: time for its last frames to arrive
 DECODE_SLACK_S = 0.5  # past the wall limit, the most the decoder may still take
@@ -59,6 +59,9 @@ class Outcome:
     cpu_ns: int | None = None  # the child's user + system CPU time, from the kernel
     maxrss_kib: int | None = None  # the child's resident high-water mark, from the kernel
     base_rss_kib: int | None = None  # the fork server's resident size when the child forked
+    # The child's private resident memory (anonymous + shared-memory pages), its highest value
+    # sampled from outside every millisecond after the child said hello (memory budgets only).
+    private_peak_kib: int | None = None
     quota_exceeded: bool = False  # the run folder outgrew its cap
 
     def phase(self, name: str) -> dict[str, Any] | None:
@@ -205,6 +208,24 @@ class _Decoder:
         self.out.messages = list(self.messages)  # a copy: a late decode changes nothing now
 
 
+SAMPLE_S = 0.001
+
+
+def _sample_private(pid: int, decoder: _Decoder, ended: threading.Event, out: Outcome) -> None:
+    """The child's private resident memory, read from /proc every millisecond once it has said
+    hello (before that, the set-up's own buffers come and go). Memory a submission allocates
+    outside the tensor meter (numpy, other threads, raw buffers) is resident while it is used,
+    so it shows here unless it lives for less than a sample's interval."""
+    while not ended.wait(SAMPLE_S):
+        if ("hello", None) not in decoder.seen:
+            continue
+        now = sandbox.private_kib(pid)
+        if now is None:
+            return
+        if out.private_peak_kib is None or now > out.private_peak_kib:
+            out.private_peak_kib = now
+
+
 class Supervisor:
     """Runs children through the fork server, one at a time."""
 
@@ -271,6 +292,9 @@ class Supervisor:
         dog = threading.Thread(target=watchdog, name="torchenstein-watchdog", daemon=True)
         dog.start()
         decoder = _Decoder(out)
+        if req.get("measure_memory"):
+            threading.Thread(target=_sample_private, args=(pid, decoder, ended, out),
+                             name="torchenstein-meter", daemon=True).start()
         reader = wire.FrameReader()
         try:
             self._pump(pid, job, job_w, res_r, io_r, out, reader, decoder, output_cap)

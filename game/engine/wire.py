@@ -210,7 +210,7 @@ OPT_DICT = (dict, type(None))
 # phase -> field -> (accepted types, required). Fields not listed are dropped.
 PHASES: dict[str, dict[str, tuple[Any, bool]]] = {
     "hello": {"seccomp": (bool, False), "landlock": (ANY, False), "caps_dropped": (ANY, False),
-              "cuda": (bool, False), "mps": (bool, False)},
+              "cuda": (bool, False), "mps": (bool, False), "private_kib": (OPT_INT, False)},
     "syntax": {"message": (str, True), "line": (OPT_INT, False), "col": (OPT_INT, False)},
     "static": {"findings": (list, True), "entry_error": (OPT_STR, False),
                "chars": (OPT_INT, False)},

@@ -288,19 +288,39 @@ def test_a_replaced_clock_does_not_lower_the_time(hostile, monkeypatch):
     assert r.metrics.time_ratio is not None and r.metrics.time_ratio > 100
 
 
-@pytest.mark.parametrize("alloc", [
-    ["    import numpy", "    big = numpy.ones(1280 << 20, dtype=numpy.uint8)"],
-    ["    import threading", "    held = []",
-     "    t = threading.Thread(target=lambda: held.append(torch.ones(1280 << 20, "
-     "dtype=torch.uint8)))", "    t.start()", "    t.join()"],
-])
+# Memory the tensor meter in the child cannot see: numpy, another thread's tensors, a meter
+# switched off. Each holds 256 MiB for a moment (a quarter of what the resident floor alone
+# allows) and lets it go before returning.
+ESCAPES = {
+    "numpy": ["    import numpy", "    big = numpy.ones(256 << 20, dtype=numpy.uint8)",
+              "    del big"],
+    "thread": ["    import threading", "    held = []",
+               "    t = threading.Thread(target=lambda: held.append(torch.ones(256 << 20, "
+               "dtype=torch.uint8)))", "    t.start()", "    t.join()", "    held.clear()"],
+    "meter_off": ["    from torch.utils._python_dispatch import _disable_current_modes",
+                  "    with _disable_current_modes():",
+                  "        big = torch.ones(256 << 20, dtype=torch.uint8)",
+                  "        time.sleep(0.05)", "    del big"],
+    "bytearray": ["    big = bytearray(256 << 20)", "    big[::4096] = b'x' * len(big[::4096])",
+                  "    del big"],
+}
+
+
+@pytest.mark.parametrize("alloc", list(ESCAPES.values()), ids=list(ESCAPES))
 def test_memory_outside_the_meter_still_counts(hostile, alloc):
-    code = src("import torch", "def rowsums(a, b):", *alloc, "    return a @ b.sum(1)")
+    code = src("import time, torch", "def rowsums(a, b):", *alloc, "    return a @ b.sum(1)")
     r = hostile.judge.verify("act1.rowsums", code)
     hostile.assert_clean()
     assert r.status is S.WRONG_ANSWER, r.message
     assert r.tests[0].mismatch == "budget"
-    assert r.metrics.peak_bytes > 200 << 20
+    assert r.metrics.peak_bytes > 100 << 20
+    assert "measured from outside" in r.message
+
+
+def test_the_meter_outside_does_not_blame_a_plain_answer(hostile):
+    code = src("import torch", "def rowsums(a, b):", "    return a @ b.sum(1)")
+    r = hostile.judge.verify("act1.rowsums", code)
+    assert r.status is S.PASS, r.message
 
 
 @pytest.mark.parametrize("override", [
