@@ -167,6 +167,8 @@ def words(info: dict[str, Any]) -> list[str]:
     lines.append(f"Landlock: ABI {abi}" + (f" ({', '.join(parts)})." if parts else
                                           " - NOT available."))
     lines.append(f"cgroup: {info['cgroup']} (not used: the PID namespace ends every process).")
+    lines.append("Declared processes: counted from outside every 10 ms; a run holding more than "
+                 "its puzzle declares (plus multiprocessing's two helpers) is stopped.")
     devices = info.get("devices") or []
     lines.append("Devices a child may write: " + (", ".join(devices) if devices else "none")
                  + ".")

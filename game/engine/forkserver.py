@@ -35,6 +35,8 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from game.engine import sandbox
 
@@ -57,6 +59,55 @@ def parents() -> dict[int, int]:
         fields = stat[stat.rfind(b")") + 2:].split()
         if len(fields) > 1 and fields[0] != b"Z":
             found[int(name)] = int(fields[1])
+    return found
+
+
+def _living(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] not in (b"Z", b"X", b"")
+
+
+def descendants(roots: list[int]) -> set[int]:
+    """The living processes at and below `roots` (zombies excluded), from /proc's lists of each
+    thread's children; a whole scan of /proc where the kernel keeps no such lists."""
+    found: set[int] = set()
+    todo = [r for r in roots if _living(r)]
+    try:
+        while todo:
+            pid = todo.pop()
+            if pid in found:
+                continue
+            found.add(pid)
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except FileNotFoundError:
+                continue
+            for tid in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                        kids = fh.read().split()
+                except FileNotFoundError:
+                    continue
+                todo.extend(k for k in map(int, kids) if k not in found and _living(k))
+    except PermissionError:
+        return _descendants_by_scan(roots)
+    if roots and not os.path.exists(f"/proc/{roots[0]}/task/{roots[0]}/children"):
+        return _descendants_by_scan(roots)
+    return found
+
+
+def _descendants_by_scan(roots: list[int]) -> set[int]:
+    tree = parents()
+    found = {r for r in roots if r in tree}
+    grew = True
+    while grew:
+        below = {pid for pid, parent in tree.items() if parent in found} - found
+        found |= below
+        grew = bool(below)
     return found
 
 
@@ -187,24 +238,51 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
         os._exit(code)
 
 
-def _wait(pid: int, workdir: str, quota: int,
-          watch: bool) -> tuple[int, resource.struct_rusage, bool]:
-    """Wait for the child: (status, usage, whether it was killed for filling its folder).
-    With `watch` (no private tmpfs), poll the folder's size and kill it past `quota`."""
-    exceeded = False
+# Processes a run may hold besides the child and the puzzle's own: multiprocessing's helpers
+# (a fork server and a resource tracker, where its start method uses them).
+HELPER_PROCESSES = 2
+
+
+@dataclass
+class Waited:
+    status: int
+    usage: resource.struct_rusage
+    quota_exceeded: bool = False
+    processes: int = 0  # the most processes seen at once, when they were counted
+
+
+def _kill(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _wait(pid: int, workdir: str, quota: int, watch: bool, *,
+          count: Callable[[], int] | None = None, most: int = 0) -> Waited:
+    """Wait for the child. With `watch` (no private tmpfs), poll the run folder's size and kill
+    the child past `quota`. With `count` (how many processes the run has now), count every
+    10 ms and kill the child (the caller then ends its namespace) when there are more than
+    `most`."""
+    exceeded, seen = False, 0
+    polling = watch or count is not None
     while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG if watch else 0)
+        done, status, usage = os.wait4(pid, os.WNOHANG if polling else 0)
         if done:
-            return status, usage, exceeded
-        if sandbox.folder_bytes(workdir, quota) > quota:
+            return Waited(status, usage, exceeded, seen)
+        if watch and sandbox.folder_bytes(workdir, quota) > quota:
             exceeded, watch = True, False
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        else:
-            time.sleep(0.02)
+            _kill(pid)
+        if count is not None:
+            now = count()
+            seen = max(seen, now)
+            if now > most:
+                _kill(pid)
+                count = None
+        polling = watch or count is not None
+        if polling:
+            time.sleep(0.01)
 
 
 def _direct_child(req: dict, fds: list[int], workdir: str, setup: socket.socket, quota: int,
@@ -228,9 +306,10 @@ def _direct_child(req: dict, fds: list[int], workdir: str, setup: socket.socket,
     _child(req, fds, workdir, iso)
 
 
-def _ended(status: int, usage: resource.struct_rusage) -> dict:
-    return {"exit_code": os.waitstatus_to_exitcode(status), "maxrss_kib": usage.ru_maxrss,
-            "cpu_ns": int(round((usage.ru_utime + usage.ru_stime) * 1e9))}
+def _ended(w: Waited) -> dict:
+    return {"exit_code": os.waitstatus_to_exitcode(w.status), "maxrss_kib": w.usage.ru_maxrss,
+            "cpu_ns": int(round((w.usage.ru_utime + w.usage.ru_stime) * 1e9)),
+            "quota_exceeded": w.quota_exceeded, "processes": w.processes}
 
 
 def _spawn_init() -> tuple[int, int] | None:
@@ -283,8 +362,20 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
         for fd in fds:
             os.close(fd)
         os.write(report, json.dumps({"pid": pid}).encode() + b"\n")
-        status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
-        ended = _ended(status, usage)
+        # The child, the puzzle's processes and multiprocessing's helpers; the namespace's init
+        # is counted apart (it is ours).
+        roots = [pid] + ([init[0]] if init else [])
+
+        def count() -> int:
+            if os.stat("/proc").st_dev != proc_dev:  # the namespace's own /proc: all of it
+                return sum(1 for n in os.listdir("/proc")
+                           if n.isdigit() and n != "1" and _living(int(n)))
+            return len(descendants(roots)) - (len(roots) - 1)
+
+        waited = _wait(pid, workdir, quota, iso.quota == "watch", count=count,
+                       most=1 + processes + HELPER_PROCESSES)
+        ended = _ended(waited)
+        exceeded = waited.quota_exceeded
         if init is not None:  # end the namespace: the kernel kills what the child left
             os.close(init[1])
             try:
@@ -298,6 +389,7 @@ def _keeper(req: dict, fds: list[int], workdir: str, report: int, server: int,
         if iso.shm == "private":
             exceeded = exceeded or sandbox.tmpfs_full("/dev/shm")
         os.write(report, json.dumps({**ended, "quota_exceeded": exceeded,
+                                     "processes_allowed": processes + HELPER_PROCESSES,
                                      "isolation": iso.as_dict()}).encode() + b"\n")
     except BaseException:  # noqa: BLE001 - never return into the server loop
         code = 72
@@ -363,16 +455,15 @@ class _Runs:
         iso = sandbox.Isolation(**json.loads(msg)) if msg else sandbox.Isolation()
         tmpfs = got[0] if got else None
         try:
-            status, usage, exceeded = _wait(pid, workdir, quota, iso.quota == "watch")
+            waited = _wait(pid, workdir, quota, iso.quota == "watch")
             if tmpfs is not None:
-                exceeded = exceeded or sandbox.tmpfs_full(tmpfs)
+                waited.quota_exceeded = waited.quota_exceeded or sandbox.tmpfs_full(tmpfs)
         finally:
             if tmpfs is not None:
                 os.close(tmpfs)
-        if not msg and os.waitstatus_to_exitcode(status) == NO_NAMESPACES:
+        if not msg and os.waitstatus_to_exitcode(waited.status) == NO_NAMESPACES:
             self.namespaces = False  # its user namespace was unusable: none from now on
-        return {**_ended(status, usage), "pid": pid, "quota_exceeded": exceeded,
-                "isolation": iso.as_dict()}, pid
+        return {**_ended(waited), "pid": pid, "isolation": iso.as_dict()}, pid
 
     def _keep(self, req: dict, fds: list[int], workdir: str) -> tuple[dict | None, int]:
         """Fork the keeper and relay its reports: (how the child ended, or None when there was

@@ -63,6 +63,13 @@ class Outcome:
     # sampled from outside every millisecond after the child said hello (memory budgets only).
     private_peak_kib: int | None = None
     quota_exceeded: bool = False  # the run folder outgrew its cap
+    processes: int = 0  # the most processes of the run seen at once (declared-process puzzles)
+    processes_allowed: int | None = None  # how many besides the child, helpers included
+
+    @property
+    def too_many_processes(self) -> bool:
+        """The fork server stopped the run for the number of its processes."""
+        return self.processes_allowed is not None and self.processes > self.processes_allowed + 1
 
     def phase(self, name: str) -> dict[str, Any] | None:
         return next((m for m in self.messages if m.get("phase") == name), None)
@@ -397,7 +404,7 @@ class Supervisor:
         """The fork server's report: it measured these from outside the child."""
         code = info.get("exit_code")
         out.exit_code = code if type(code) is int else None
-        for name in ("cpu_ns", "maxrss_kib"):
+        for name in ("cpu_ns", "maxrss_kib", "processes", "processes_allowed"):
             value = info.get(name)
             if type(value) is int and value >= 0:
                 setattr(out, name, value)

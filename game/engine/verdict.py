@@ -142,6 +142,12 @@ def _limits(v: Verdict, puzzle: Puzzle, prepared: list[Prepared], out: Outcome) 
     if out.quota_exceeded:
         v.flag(Status.OUTPUT_LIMIT, "Wrote more into the run folder than its size limit "
                "allows.")
+    if out.too_many_processes:
+        declared = puzzle.spec.rules.processes
+        v.flag(Status.RUNTIME_ERROR, f"Your code had {out.processes - 1} processes running at "
+               f"once besides itself; this puzzle allows {declared} (and multiprocessing's own "
+               "helpers), so the run was stopped. Start only the workers the puzzle asks for, "
+               "and wait for them (join) before starting more.")
 
 
 # -- the file and its loading ---------------------------------------------------------------------
@@ -211,7 +217,8 @@ def _crashes(v: Verdict, out: Outcome) -> None:
             v.flag(Status.RUNTIME_ERROR, f"The run broke down after your file was loaded{why}. "
                    "Code that replaces parts of torch or of the standard library can do this.")
     if (code is not None and code < 0 and not out.killed and -code != signal.SIGXCPU
-            and not out.quota_exceeded):  # killed by the fork server for its quota
+            and not out.quota_exceeded  # killed by the fork server for its quota
+            and not out.too_many_processes):  # or for its processes
         if -code == signal.SIGKILL:
             v.flag(Status.MEMORY_LIMIT, "The process was killed by the system, most likely "
                    "for using too much memory.")

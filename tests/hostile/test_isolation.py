@@ -428,6 +428,27 @@ def test_undeclared_puzzles_start_no_process_and_none_execs(iso):
     assert r.status is Status.RUNTIME_ERROR, r.message
 
 
+# -- the declared count holds -------------------------------------------------------------------
+TOO_MANY = {
+    # Each process forks again: thousands within a second, unless the run is stopped.
+    "fork_bomb": src("import os, time", "def doubled(x):", "    for _ in range(12):",
+                     "        os.fork()", "    time.sleep(20)", "    return 2 * x"),
+    # Six workers held at once where the puzzle declares two.
+    "six_workers": src("import multiprocessing as mp, time", "def doubled(x):",
+                       "    ps = [mp.Process(target=time.sleep, args=(20,)) for _ in range(6)]",
+                       "    for p in ps:", "        p.start()", "    for p in ps:",
+                       "        p.join()", "    return 2 * x"),
+}
+
+
+@pytest.mark.parametrize("code", list(TOO_MANY.values()), ids=list(TOO_MANY))
+def test_a_run_holds_no_more_processes_than_its_puzzle_declares(iso, code):
+    r = iso.run("act1.workers", code)
+    assert r.status is Status.RUNTIME_ERROR, r.message
+    assert "processes running at once" in r.message and "allows 2" in r.message, r.message
+    assert r.duration_ms < 10_000, "the run went on towards its wall limit"
+
+
 @pytest.mark.parametrize("puzzle", ["act1.double", "act1.workers"])
 def test_the_exit_report_names_the_layers_and_the_cpu_time(iso, puzzle):
     """The fork server's exit message: the layers the run got, and the child's CPU time as the
