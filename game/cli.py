@@ -211,7 +211,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from game.engine.judge import Judge
 
-    with Judge(catalog, device=args.device) as judge:
+    with Judge(catalog, device=args.device, warm=False) as judge:  # one verdict
         result = judge.verify(args.id, source, quick=args.quick, seed=args.seed)
     _record(args, result)
     if args.json:

@@ -528,17 +528,21 @@ def warm_up_idle() -> None:
         torch.ones(2).add(1)
 
 
-def serve(sock: socket.socket) -> None:
-    """The server loop. Ends when the judge closes its end of the socket."""
-    warm_up()
+def serve(sock: socket.socket, *, warm: bool = True) -> None:
+    """The server loop. Ends when the judge closes its end of the socket. The warm-ups are done
+    while no request waits, and not at all for a judge of one verdict (`warm=False`, the
+    command line): its child pays only the lazy costs it meets."""
     sandbox.become_subreaper()
     sandbox.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    idle_work = [warm_up_idle]
+    idle_work = [warm_up_idle, warm_up] if warm else []  # done from the end
+    memory_ready = False  # the tensor meter's first use was paid
     runs = _Runs(sock)
     while True:
-        if idle_work and not select.select([sock], [], [], 0.2)[0]:
-            idle_work.pop()()
+        if idle_work and not select.select([sock], [], [], 0.05)[0]:
+            work = idle_work.pop()
+            work()
+            memory_ready = memory_ready or work is warm_up_idle
             continue
         try:
             msg, fds, _flags, _addr = socket.recv_fds(sock, 1 << 16, MAX_FDS)
@@ -552,9 +556,12 @@ def serve(sock: socket.socket) -> None:
                 os.close(fd)
             sock.send(json.dumps({"error": "expected 3 descriptors"}).encode())
             continue
-        if req.get("measure_memory") and idle_work:
+        if req.get("measure_memory") and not memory_ready:
             # Paid here, before the child exists, so it never counts against its wall limit.
-            idle_work.pop()()
+            if warm_up_idle in idle_work:
+                idle_work.remove(warm_up_idle)
+            warm_up_idle()
+            memory_ready = True
         runs.run(req, fds)
 
 

@@ -20,6 +20,7 @@ from game.core.content import Catalog, ContentError, Puzzle, load_catalog
 from game.core.result import Result, Status
 from game.engine import sandbox, wire
 from game.engine.checks import Case, Check
+from game.engine.gradients import vjp
 from game.engine.supervisor import Cancelled, ForkServer, Outcome, Supervisor, kill, request
 from game.engine.verdict import Prepared, clone_values, decide, time_limit_message
 
@@ -71,7 +72,7 @@ class Judge:
 
     def __init__(self, catalog: Catalog | None = None, *, device: str = "auto",
                  seccomp: bool = True, confine: bool = True,
-                 tmp_root: str | None = None) -> None:
+                 tmp_root: str | None = None, warm: bool = True) -> None:
         self.catalog = catalog or load_catalog()
         self.device = device
         self.seccomp = seccomp
@@ -81,12 +82,15 @@ class Judge:
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         sandbox.not_dumpable()
-        # The first backward through some formulas imports torch's symbolic-shapes machinery
-        # (sympy and all, ~0.5 s); imported once here, before the fork, the fork server inherits
-        # it instead of importing it again beside the judge's first reference.
-        import torch.fx.experimental.symbolic_shapes  # noqa: F401
+        if warm:
+            # The first backward through some formulas imports torch's symbolic-shapes
+            # machinery (sympy and all, ~0.5 s); imported once here, before the fork, the fork
+            # server inherits it instead of importing it again beside the judge's first
+            # reference. A judge for one verdict (`warm=False`, the CLI) pays it only if a
+            # formula needs it.
+            import torch.fx.experimental.symbolic_shapes  # noqa: F401
         # Forked now, before any case or reference exists in this process's memory.
-        self._supervisor = Supervisor(ForkServer(fork=True))
+        self._supervisor = Supervisor(ForkServer(fork=True, warm=warm))
 
     @property
     def _server(self) -> ForkServer:
@@ -231,7 +235,7 @@ class Judge:
             outs = [o for o in outs if o.requires_grad]
             if outs:
                 upstream_list = [torch.randn(o.shape, generator=gen, dtype=o.dtype) for o in outs]
-                got = torch.autograd.grad(outs, leaves, upstream_list, allow_unused=True)
+                got = vjp(outs, leaves, upstream_list)
                 grads = [g.detach() if g is not None else None for g in got]
                 upstream = upstream_list[0] if len(upstream_list) == 1 else tuple(upstream_list)
         return Prepared(case, _detach(expected), grads, upstream, ref_ns)

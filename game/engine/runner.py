@@ -25,6 +25,7 @@ from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 from game.engine import lockdown, sandbox, wire
 from game.engine import rules as static_rules
 from game.engine.compare import odd_tensor
+from game.engine.gradients import vjp
 from game.engine.memory import PeakMemory
 
 SUBMISSION = "<submission>"
@@ -569,8 +570,7 @@ def _grads(result: Any, args: Any, upstream: Any, device: torch.device) -> Any:
     if not pairs:
         return {"__no_graph__": True}
     try:
-        grads = torch.autograd.grad([p[0] for p in pairs], inputs, [p[1] for p in pairs],
-                                    allow_unused=True)
+        grads = vjp([p[0] for p in pairs], inputs, [p[1] for p in pairs])
     except RuntimeError as exc:
         return {"__grad_error__": str(exc)[:500]}
     return encode([g if g is not None else None for g in grads])

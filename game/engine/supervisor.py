@@ -81,7 +81,7 @@ class Outcome:
 class ForkServer:
     """Handle on the fork server process and its socket."""
 
-    def __init__(self, *, fork: bool) -> None:
+    def __init__(self, *, fork: bool, warm: bool = True) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.proc: subprocess.Popen | None = None
         if fork:
@@ -89,7 +89,7 @@ class ForkServer:
             if pid == 0:  # the fork server: holds torch and nothing else of ours
                 parent.close()
                 try:
-                    forkserver.serve(child)
+                    forkserver.serve(child, warm=warm)
                 finally:
                     os._exit(0)
             self.pid = pid
