@@ -303,6 +303,8 @@ def main(job_fd: int, result_fd: int, req: dict) -> int:
     sandbox.apply_limits(cpu_s=req["cpu_s"],
                          memory_mb=req["memory_mb"] if device.type == "cpu" else None)
     sandboxed = sandbox.forbid_new_processes() if req.get("seccomp", True) else False
+    if req.get("measure_memory"):
+        sandbox.return_freed_memory()  # the memory seen from outside is then what is live
     # No line of the submission has run yet: what this message says is still the judge's own
     # (among it, the private memory the run starts from, for the meter outside).
     out.send({"phase": "hello", "seccomp": sandboxed, "landlock": req.get("landlock"),

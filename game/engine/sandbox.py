@@ -474,6 +474,21 @@ def private_kib(pid: int | str = "self") -> int | None:
     return total if found == 2 else None
 
 
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+
+
+def return_freed_memory() -> bool:
+    """Make glibc's malloc hand freed blocks of 64 KiB and more back to the kernel at once (a
+    fixed mmap threshold, which also stops it from growing), so that the resident memory seen
+    from outside follows what is live rather than what the allocator keeps for later."""
+    try:
+        mallopt = libc().mallopt
+    except AttributeError:  # not glibc
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, 1 << 16)) and bool(mallopt(M_TRIM_THRESHOLD, 1 << 20))
+
+
 def vm_size_bytes() -> int:
     """Current virtual memory size of this process."""
     with open("/proc/self/status") as fh:

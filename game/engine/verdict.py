@@ -34,9 +34,26 @@ TIME_ALLOWANCE_NS = 30_000_000
 RSS_ALLOWANCE = 1 << 30
 # The child's private memory (anonymous and shared-memory pages, sampled from outside) may grow
 # by this much past what it held at its hello besides the calls' tensors: the interpreter's own
-# objects, the allocator's arenas and caches, first-use buffers of torch (the puzzles' own
-# solutions grow by 0.3-30 MiB). Library pages are not private, so this can be small.
+# objects, the allocator's arenas, first-use buffers of torch (the puzzles' own solutions grow
+# by 0.3-30 MiB beyond their case data). Library pages are not private, so this can be small.
 PRIVATE_ALLOWANCE = 64 << 20
+
+
+def case_data_bytes(prep: Prepared) -> int:
+    """What the runner itself holds of a case around the call: the copies of its inputs it hands
+    the player, and the result with its encoded form (of the expected result's size)."""
+    return 2 * tensor_bytes(prep.case.args) + 3 * tensor_bytes(prep.expected)
+
+
+def tensor_bytes(value: Any) -> int:
+    """Bytes of the tensors in `value` (its tuples, lists and dicts)."""
+    if isinstance(value, torch.Tensor):
+        return value.numel() * value.element_size()
+    if isinstance(value, (tuple, list)):
+        return sum(tensor_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(tensor_bytes(v) for v in value.values())
+    return 0
 
 
 @dataclass
@@ -446,14 +463,15 @@ def _budgets(v: Verdict, puzzle: Puzzle, prepared: list[Prepared], out: Outcome,
                    f"than the reference (the budget is {limit:g}×).")
 
 
-def outside_peak_bytes(out: Outcome) -> int:
+def outside_peak_bytes(out: Outcome, prepared: list[Prepared]) -> int:
     """What the child's memory grew by, measured from outside it, less what the run itself may
     need: its private memory sampled after its hello (which no submission code had run before)
     and, for anything else, the kernel's resident high-water mark over the fork server's size."""
     figures = [0]
     start = (out.phase("hello") or {}).get("private_kib")
     if type(start) is int and out.private_peak_kib is not None:
-        figures.append((out.private_peak_kib - start) * 1024 - PRIVATE_ALLOWANCE)
+        own = PRIVATE_ALLOWANCE + max((case_data_bytes(p) for p in prepared), default=0)
+        figures.append((out.private_peak_kib - start) * 1024 - own)
     if out.maxrss_kib is not None and out.base_rss_kib is not None:
         figures.append((out.maxrss_kib - out.base_rss_kib) * 1024 - RSS_ALLOWANCE)
     return max(figures)
@@ -470,7 +488,7 @@ def _memory_budget(v: Verdict, puzzle: Puzzle, prepared: list[Prepared], out: Ou
         return
     inside = max(peaks.values())
     # On a GPU the allocator's own peak is exact, and the driver's host memory is no tensor's.
-    outside = outside_peak_bytes(out) if v.result.device == "cpu" else 0
+    outside = outside_peak_bytes(out, prepared) if v.result.device == "cpu" else 0
     peak = max(inside, outside)
     v.result.metrics.peak_bytes = peak
     if peak > budget * 2**20 and not v.statuses:
