@@ -131,6 +131,8 @@ def sweep() -> int:
                 break
             if pid == 0:
                 break
+        if not strays and killed == 0:
+            break  # none at all: a stray's own child would have been re-parented to us too
         quiet_rounds = quiet_rounds + 1 if not strays else 0
         if quiet_rounds >= 2:
             break
