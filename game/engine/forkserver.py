@@ -141,6 +141,28 @@ def sweep() -> int:
 
 
 RUN_PREFIX = "torchenstein-run-"
+LINK_PREFIX = "torchenstein-tmp-"
+# multiprocessing makes AF_UNIX sockets in $TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX, and such a
+# path holds at most 107 bytes: a run folder longer than this is reached through a short link.
+SHORT_TMP_MAX = 60
+
+
+def short_link(workdir: str) -> str | None:
+    """A short name in the system's temporary folder for `workdir` (None: it is short already,
+    or no link could be made)."""
+    if len(workdir) <= SHORT_TMP_MAX:
+        return None
+    base = "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir()
+    for _ in range(20):
+        link = os.path.join(base, LINK_PREFIX + os.urandom(4).hex())
+        try:
+            os.symlink(workdir, link)
+            return link
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
 NAMESPACES_ENV = "TORCHENSTEIN_SANDBOX_NAMESPACES"  # "0": run without namespaces
 
 
@@ -150,6 +172,14 @@ def sweep_stale_runs(root: str | None) -> int:
     nobody's. Returns how many were removed."""
     root = root or tempfile.gettempdir()
     removed = 0
+    for base in {"/tmp", tempfile.gettempdir()}:  # short links whose run folder is gone
+        with contextlib.suppress(OSError):
+            for name in os.listdir(base):
+                link = os.path.join(base, name)
+                if name.startswith(LINK_PREFIX) and os.path.islink(link) \
+                        and not os.path.exists(link):
+                    with contextlib.suppress(OSError):
+                        os.unlink(link)
     try:
         names = [n for n in os.listdir(root) if n.startswith(RUN_PREFIX)]
     except OSError:
@@ -197,7 +227,7 @@ def _child(req: dict, fds: list[int], workdir: str, iso: sandbox.Isolation) -> N
             del os.environ[key]
         # Temporary files: the run folder, or the run's own /dev/shm, whose path is short
         # enough for the AF_UNIX sockets multiprocessing keeps there (108 bytes at most).
-        tmp = "/dev/shm" if iso.shm == "private" else workdir
+        tmp = "/dev/shm" if iso.shm == "private" else (req.get("short_tmp") or workdir)
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = tmp
         if iso.loopback:
@@ -417,6 +447,8 @@ class _Runs:
         workdir = tempfile.mkdtemp(prefix=RUN_PREFIX, dir=root)
         lock = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         fcntl.flock(lock, fcntl.LOCK_EX)
+        link = short_link(workdir)
+        req["short_tmp"] = link
         # Only a child that may start processes needs a PID namespace (and so a keeper, one
         # fork more); one that may not has none to contain, and every call naming another
         # process is filtered.
@@ -434,6 +466,9 @@ class _Runs:
             self.sock.send(json.dumps({"pid": keeper}).encode())
         strays = 0 if (info.get("isolation") or {}).get("pid_ns") else sweep()
         shutil.rmtree(workdir, ignore_errors=True)
+        if link is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(link)
         os.close(lock)
         self.sock.send(json.dumps({**info, "strays_killed": strays}).encode())
 

@@ -318,15 +318,20 @@ def test_a_killed_judge_leaves_no_process_and_no_run_folder(content, tmp_path):
 
         ask(service, 2, src("import time", "def doubled(x):", "    time.sleep(120)"))
         deadline = time.monotonic() + 30
-        while not in_run_dirs(str(runs)) and time.monotonic() < deadline:
+        # Its run folder and its processes (found by ancestry: without root, another user
+        # namespace's working directories cannot be read).
+        while not (os.listdir(runs) and len(descendants(service.pid)) >= 2) \
+                and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert in_run_dirs(str(runs)), "the child never started"
+        run = descendants(service.pid)
+        assert os.listdir(runs) and len(run) >= 2, "the child never started"
         service.kill()
         service.wait()
         deadline = time.monotonic() + 5
-        while in_run_dirs(str(runs)) and time.monotonic() < deadline:
+        while (in_run_dirs(str(runs)) or run & set(parents())) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not in_run_dirs(str(runs)), "a process of the run outlived its judge"
+        assert not run & set(parents()), "a process of the run outlived its judge"
     finally:
         service.kill()
         service.wait()
