@@ -4,7 +4,6 @@ coloured value grids of worked examples. No textual, no torch."""
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.markdown import Markdown
 from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
@@ -112,6 +111,8 @@ def render_example(example: Example) -> RenderableType:
 
 
 def render_brief(puzzle: Puzzle) -> RenderableType:
+    from rich.markdown import Markdown  # markdown-it: only for the briefs and hints
+
     parts: list[RenderableType] = [Markdown(puzzle.brief)]
     if puzzle.spec.examples:
         parts.append(Text("Worked examples (cyan > 0, red < 0, dim = 0):", style="italic"))
