@@ -3,8 +3,8 @@
 (a) warm: >= 20 submissions of act1.gelu's solution through one judge (fork server warm);
 (b) cold: from creating the judge (torch already imported, as in the CLI) to the first verdict;
 (c) naive: a fresh `python` process per check that imports torch and runs the same checks;
-(d) every puzzle's own solution, warm, median of 3 (training puzzles marked: a harness, or a
-    wall limit above 10 s), and the p90 of the others;
+(d) every puzzle's own solution, warm, median of 3 (training puzzles marked: their solution,
+    check or harness steps an optimizer or calls `.backward()`), and the p90 of the others;
 (e) `python -m game verify` from a cold start against a bare `python -c "import torch"`, run
     alternately, medians compared.
 
@@ -15,6 +15,7 @@ warm_p50_ms=<n> cold_first_ms=<n> naive_p50_ms=<n> speedup=<naive/warm>
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -69,9 +70,17 @@ def per_puzzle(judge, catalog, rounds: int) -> list[tuple[str, float, bool]]:
             result = judge.verify(puzzle.id, puzzle.solution)
             times.append((time.perf_counter() - t) * 1000)
             assert result.passed, f"{puzzle.id}: {result.message}"
-        training = puzzle.file("harness.py").is_file() or puzzle.spec.limits.wall_s > 10
-        rows.append((puzzle.id, statistics.median(times), training))
+        rows.append((puzzle.id, statistics.median(times), trains(puzzle)))
     return rows
+
+
+TRAINING = re.compile(r"torch\.optim|\.step\(\)|\.backward\(")
+
+
+def trains(puzzle) -> bool:
+    """Does the puzzle's solution, check or harness train (an optimizer, a backward pass)?"""
+    files = [puzzle.file(name) for name in ("solution.py", "check.py", "harness.py")]
+    return any(f.is_file() and TRAINING.search(f.read_text(encoding="utf-8")) for f in files)
 
 
 def cold_cli(rounds: int) -> tuple[float, float]:
