@@ -17,8 +17,10 @@ server that died are removed by the next one (each live server holds a lock on i
 The judge talks to it over a SOCK_SEQPACKET socket and hands it the child's pipes as descriptors.
 Messages to the judge: {"pid": N} when the child exists, then {"pid", "exit_code",
 "maxrss_kib", "cpu_ns" (the child's user + system CPU time, from the kernel), "quota_exceeded"
-(the run folder or /dev/shm filled its cap: the verdict is output_limit), "strays_killed",
-"isolation" (the layers the run got: sandbox.Isolation)}.
+(the run folder or /dev/shm filled its cap: the verdict is output_limit), "processes" (the
+most a run with declared processes held at once, the child included) and "processes_allowed"
+(besides the child; past it the keeper stopped the run), "strays_killed", "isolation" (the
+layers the run got: sandbox.Isolation)}.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def _living(pid: int) -> bool:
 def descendants(roots: list[int]) -> set[int]:
     """The living processes at and below `roots` (zombies excluded), from /proc's lists of each
     thread's children; a whole scan of /proc where the kernel keeps no such lists."""
+    if roots and not os.path.exists(f"/proc/{roots[0]}/task/{roots[0]}/children"):
+        return _descendants_by_scan(roots)
     found: set[int] = set()
     todo = [r for r in roots if _living(r)]
     try:
@@ -94,8 +98,6 @@ def descendants(roots: list[int]) -> set[int]:
                     continue
                 todo.extend(k for k in map(int, kids) if k not in found and _living(k))
     except PermissionError:
-        return _descendants_by_scan(roots)
-    if roots and not os.path.exists(f"/proc/{roots[0]}/task/{roots[0]}/children"):
         return _descendants_by_scan(roots)
     return found
 
@@ -163,6 +165,8 @@ def short_link(workdir: str) -> str | None:
         except OSError:
             return None
     return None
+
+
 NAMESPACES_ENV = "TORCHENSTEIN_SANDBOX_NAMESPACES"  # "0": run without namespaces
 
 
