@@ -179,6 +179,13 @@ class PuzzleSpec(Strict):
             raise ValueError(f"{value!r} is not a Python identifier")
         return value
 
+    @model_validator(mode="after")
+    def _budget_measurable(self) -> PuzzleSpec:
+        if self.rules.processes > 0 and self.limits.max_peak_mb is not None:
+            raise ValueError("max_peak_mb is measured in the child process alone: a puzzle that "
+                             "declares processes cannot have a memory budget")
+        return self
+
     @property
     def chapter(self) -> str:
         return self.id.split(".", 1)[0]

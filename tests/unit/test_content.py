@@ -60,3 +60,15 @@ def test_a_puzzle_may_add_only_public_torch_modules_to_its_lockdown():
     for bad in (["os"], ["torch._C"], ["torch"], ["torch.distributed._tensor"], ["torch.x y"]):
         with pytest.raises(ValidationError):
             Rules(modules=bad)
+
+
+def test_a_memory_budget_is_refused_where_processes_are_declared(tmp_path):
+    """The memory figures are the child's own: its workers' memory would go uncounted."""
+    root = copy_fixtures(tmp_path)
+    toml = root / "puzzles" / "act1" / "total" / "puzzle.toml"
+    text = toml.read_text()
+    assert "[limits]" in text and "[rules]" not in text
+    toml.write_text(text.replace("[limits]", "[limits]\nmax_peak_mb = 8", 1)
+                    + "\n[rules]\nprocesses = 2\n")
+    catalog = load_catalog(root)
+    assert any("cannot have a memory budget" in p.message for p in catalog.problems)
